@@ -1,0 +1,1 @@
+"""Prefect flows (one outcome per module) and the `daihoi` command line."""

@@ -1,0 +1,1 @@
+"""The `daihoi` subcommands, one module per area; each exposes register(app)."""

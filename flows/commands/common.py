@@ -1,0 +1,52 @@
+"""What every command shares: consoles, option parsing, the database opened for a command."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+from rich.console import Console
+from sqlalchemy import Engine
+
+from models.db import get_engine
+from models.migrate import current_revision, head_revision
+from tasks.dates import parse_cli_date
+from tasks.errors import UserError
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def optional_date(value: str | None, option: str = "--as-of") -> date | None:
+    """Parse an optional date option (YYYY-MM-DD or dd/mm/yyyy)."""
+    return None if value is None else parse_cli_date(value, option)
+
+
+def open_database() -> Engine:
+    """The configured database, refusing one that `daihoi init` has not created or upgraded."""
+    engine = get_engine()
+    try:
+        revision = current_revision(engine)
+    except Exception as e:  # connection refused, bad URL: the user's to fix
+        raise UserError(f"Không kết nối được cơ sở dữ liệu ({engine.url.render_as_string()}): {e}") from e
+    if revision is None:
+        raise UserError("Cơ sở dữ liệu chưa được khởi tạo: hãy chạy 'daihoi init' trước.")
+    if revision != head_revision(engine):
+        raise UserError("Cơ sở dữ liệu cần nâng cấp: hãy chạy 'daihoi init'.")
+    return engine
+
+
+def prepare_prefect_env() -> None:
+    """Point Prefect at $DAIHOI_HOME/prefect and quiet it, where the user has not set these."""
+    from models.settings import get_settings
+
+    home = get_settings().home.resolve()
+    defaults = {
+        "PREFECT_HOME": str(home / "prefect"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+    }
+    for key, value in defaults.items():
+        os.environ.setdefault(key, value)

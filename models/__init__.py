@@ -1,0 +1,48 @@
+"""daihoi's data layer: typed SQLAlchemy models, engine and sessions, set-based queries."""
+
+from models.base import Base
+from models.feedback import Comment, Disposition, Draft, DraftSection, Submission
+from models.inspection import Inspection, Remedy
+from models.org import Congress, Organisation, OrgLink
+from models.personnel import Candidate, CandidateStep
+from models.plan import MilestoneOverride, PlanMilestone, PlanVersion
+from models.records import (
+    AppMeta,
+    AuditEvent,
+    DocumentCounter,
+    IntakeRecord,
+    ReportArchive,
+    StatusSnapshot,
+)
+from models.targets import YearFigures
+from models.training import Attendance, Course, SessionRole, TrainingSession
+
+__all__ = [
+    "AppMeta",
+    "Attendance",
+    "AuditEvent",
+    "Base",
+    "Candidate",
+    "CandidateStep",
+    "Comment",
+    "Congress",
+    "Course",
+    "Disposition",
+    "DocumentCounter",
+    "Draft",
+    "DraftSection",
+    "Inspection",
+    "IntakeRecord",
+    "MilestoneOverride",
+    "OrgLink",
+    "Organisation",
+    "PlanMilestone",
+    "PlanVersion",
+    "Remedy",
+    "ReportArchive",
+    "SessionRole",
+    "StatusSnapshot",
+    "Submission",
+    "TrainingSession",
+    "YearFigures",
+]

@@ -1,0 +1,141 @@
+"""Settings: environment (DAIHOI_…), then $DAIHOI_HOME/daihoi.toml, then defaults."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+
+class Limits(BaseModel):
+    """Refusal limits for incoming workbooks (FORMS.md "Files")."""
+
+    file_mb: int = 20
+    uncompressed_mb: int = 200
+    zip_entries: int = 1000
+    compression_ratio: int = 100
+    rows_per_sheet: int = 100_000
+
+
+class Issuer(BaseModel):
+    """Who issues the office's documents, and how they are signed."""
+
+    superior: str = "ĐẢNG BỘ THÀNH PHỐ HỒ CHÍ MINH"
+    name: str = "ĐẢNG ỦY SỞ GIÁO DỤC VÀ ĐÀO TẠO"
+    code: str = "ĐU"
+    office: str = "VPĐU"
+    place: str = "TP. Hồ Chí Minh"
+    signer_authority: str = "T/M BAN THƯỜNG VỤ"
+    signer_title: str = "BÍ THƯ"
+    signer_name: str = "Nguyễn Văn Hiếu"
+    recipients: list[str] = Field(
+        default_factory=lambda: ["Ban Tổ chức Thành ủy", "Văn phòng Thành ủy", "Các đồng chí Ban Thường vụ Đảng ủy"]
+    )
+
+
+def default_home() -> Path:
+    """The data folder when DAIHOI_HOME is not set."""
+    return Path("daihoi-data")
+
+
+class _TomlSource(PydanticBaseSettingsSource):
+    """Reads $DAIHOI_HOME/daihoi.toml, when there is one."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        home = Path(os.environ.get("DAIHOI_HOME") or default_home())
+        path = home / "daihoi.toml"
+        if not path.is_file():
+            return {}
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+        data.pop("home", None)
+        return data
+
+
+class Settings(BaseSettings):
+    """All configuration of daihoi; a default for every field."""
+
+    model_config = SettingsConfigDict(env_prefix="DAIHOI_", env_nested_delimiter="__", extra="ignore")
+
+    home: Path = Field(default_factory=default_home)
+    database_url: str | None = None
+    actor: str | None = None
+    task_runner: str = "thread"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    term: str = "2025-2030"
+    margins_mm: tuple[float, float, float, float] = (20, 20, 30, 15)
+    issuer: Issuer = Field(default_factory=Issuer)
+    limits: Limits = Field(default_factory=Limits)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _TomlSource(settings_cls))
+
+    @property
+    def db_url(self) -> str:
+        """The database URL: DAIHOI_DATABASE_URL, else a SQLite file in the home folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.home / 'daihoi.sqlite').resolve().as_posix()}"
+
+    @property
+    def actor_name(self) -> str:
+        """Who audit events name: DAIHOI_ACTOR, else the OS user."""
+        if self.actor:
+            return self.actor
+        try:
+            return os.getlogin()
+        except OSError:
+            return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings, built once on first use (never at import)."""
+    return Settings()
+
+
+EXAMPLE_TOML = """\
+# daihoi configuration. Environment variables DAIHOI_... take precedence.
+# database_url = "postgresql+psycopg://postgres@127.0.0.1:5432/daihoi"
+term = "2025-2030"
+# margins in millimetres: top, bottom, left, right (Hướng dẫn 36-HD/VPTW)
+margins_mm = [20, 20, 30, 15]
+
+[issuer]
+superior = "ĐẢNG BỘ THÀNH PHỐ HỒ CHÍ MINH"
+name = "ĐẢNG ỦY SỞ GIÁO DỤC VÀ ĐÀO TẠO"
+code = "ĐU"
+office = "VPĐU"
+place = "TP. Hồ Chí Minh"
+signer_authority = "T/M BAN THƯỜNG VỤ"
+signer_title = "BÍ THƯ"
+signer_name = "Nguyễn Văn Hiếu"
+recipients = ["Ban Tổ chức Thành ủy", "Văn phòng Thành ủy", "Các đồng chí Ban Thường vụ Đảng ủy"]
+
+[limits]
+file_mb = 20
+uncompressed_mb = 200
+zip_entries = 1000
+compression_ratio = 100
+rows_per_sheet = 100000
+"""
