@@ -22,7 +22,6 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
 def _root() -> None:
     """Theo dõi chuẩn bị đại hội đảng bộ các cấp."""

@@ -63,7 +63,9 @@ class Comment(Base):
     )
 
     submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id", ondelete="CASCADE"))
-    section_id: Mapped[int | None] = mapped_column(ForeignKey("draft_section.id", ondelete="SET NULL"))
+    section_id: Mapped[int | None] = mapped_column(
+        ForeignKey("draft_section.id", ondelete="SET NULL")
+    )
     section_number: Mapped[str] = mapped_column(String(40))
     kind: Mapped[CommentKind] = mapped_column(db_enum(CommentKind, "comment_kind"))
     text: Mapped[str] = mapped_column(Text)
@@ -83,7 +85,9 @@ class Disposition(Base):
     comment_id: Mapped[int] = mapped_column(
         ForeignKey("comment.id", ondelete="CASCADE"), unique=True
     )
-    action: Mapped[DispositionAction] = mapped_column(db_enum(DispositionAction, "disposition_action"))
+    action: Mapped[DispositionAction] = mapped_column(
+        db_enum(DispositionAction, "disposition_action")
+    )
     text: Mapped[str | None] = mapped_column(Text)
     handler: Mapped[str | None] = mapped_column(String(120))
     version: Mapped[int] = mapped_column(default=1)

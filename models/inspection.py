@@ -23,7 +23,9 @@ class Inspection(Base):
     )
 
     org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="RESTRICT"))
-    sender_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="RESTRICT"))
+    sender_org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT")
+    )
     code: Mapped[str] = mapped_column(String(64))
     kind: Mapped[InspectionKind] = mapped_column(db_enum(InspectionKind, "inspection_kind"))
     form: Mapped[InspectionForm] = mapped_column(db_enum(InspectionForm, "inspection_form"))

@@ -31,13 +31,19 @@ class Organisation(Base):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(300))
     kind: Mapped[OrgKind] = mapped_column(db_enum(OrgKind, "org_kind"))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="RESTRICT"))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT")
+    )
     path: Mapped[str] = mapped_column(PathType, default="")
     depth: Mapped[int] = mapped_column(default=0)
     members_official: Mapped[int] = mapped_column(default=0)
     members_probationary: Mapped[int] = mapped_column(default=0)
-    status: Mapped[OrgStatus] = mapped_column(db_enum(OrgStatus, "org_status"), default=OrgStatus.ACTIVE)
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="RESTRICT"))
+    status: Mapped[OrgStatus] = mapped_column(
+        db_enum(OrgStatus, "org_status"), default=OrgStatus.ACTIVE
+    )
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT")
+    )
     valid_from: Mapped[date] = mapped_column(Date, default=date(2020, 1, 1))
     valid_to: Mapped[date | None] = mapped_column(Date)
 
@@ -52,7 +58,9 @@ class OrgLink(Base):
     )
 
     org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="RESTRICT"))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT")
+    )
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     reason: Mapped[str | None] = mapped_column(Text)
@@ -64,7 +72,9 @@ class Congress(Base):
     __tablename__ = "congress"
     __table_args__ = (
         CheckConstraint("contents IN (2, 3, 4)", name="contents_432"),
-        CheckConstraint("committee_size IS NULL OR committee_size >= 0", name="committee_size_nonneg"),
+        CheckConstraint(
+            "committee_size IS NULL OR committee_size >= 0", name="committee_size_nonneg"
+        ),
         CheckConstraint("ordinal IS NULL OR ordinal >= 1", name="ordinal_positive"),
         Index("uq_congress_org_id_term", "org_id", "term", unique=True),
     )

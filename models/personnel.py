@@ -18,8 +18,12 @@ class Candidate(Base):
     __tablename__ = "candidate"
     __table_args__ = (
         Index("uq_candidate_org_name_birth", "org_id", "name_key", "birth_date", unique=True),
-        CheckConstraint("vote_pct IS NULL OR (vote_pct >= 0 AND vote_pct <= 100)", name="vote_pct_range"),
-        CheckConstraint("official_date IS NULL OR official_date >= joined_on", name="official_after_joined"),
+        CheckConstraint(
+            "vote_pct IS NULL OR (vote_pct >= 0 AND vote_pct <= 100)", name="vote_pct_range"
+        ),
+        CheckConstraint(
+            "official_date IS NULL OR official_date >= joined_on", name="official_after_joined"
+        ),
         CheckConstraint("version >= 1", name="version_positive"),
     )
 
@@ -35,7 +39,9 @@ class Candidate(Base):
     official_date: Mapped[date | None] = mapped_column(Date)
     education: Mapped[str] = mapped_column(String(200))
     academic_title: Mapped[str | None] = mapped_column(String(120))
-    political_theory: Mapped[PoliticalTheory] = mapped_column(db_enum(PoliticalTheory, "political_theory"))
+    political_theory: Mapped[PoliticalTheory] = mapped_column(
+        db_enum(PoliticalTheory, "political_theory")
+    )
     current_position: Mapped[str] = mapped_column(String(300))
     reelection: Mapped[Reelection] = mapped_column(db_enum(Reelection, "reelection"))
     proposed_post: Mapped[Post] = mapped_column(db_enum(Post, "post"))
@@ -54,7 +60,9 @@ class CandidateStep(Base):
     __table_args__ = (
         Index("uq_candidate_step_candidate_step", "candidate_id", "step", unique=True),
         CheckConstraint("step BETWEEN 1 AND 5", name="step_range"),
-        CheckConstraint("vote_pct IS NULL OR (vote_pct >= 0 AND vote_pct <= 100)", name="vote_pct_range"),
+        CheckConstraint(
+            "vote_pct IS NULL OR (vote_pct >= 0 AND vote_pct <= 100)", name="vote_pct_range"
+        ),
     )
 
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id", ondelete="CASCADE"))

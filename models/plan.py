@@ -28,7 +28,9 @@ class PlanMilestone(Base):
     """One stage's due-date rule in a plan, per level: absolute date or days from the congress."""
 
     __tablename__ = "plan_milestone"
-    __table_args__ = (Index("uq_plan_milestone_plan_stage_level", "plan_id", "stage", "level", unique=True),)
+    __table_args__ = (
+        Index("uq_plan_milestone_plan_stage_level", "plan_id", "stage", "level", unique=True),
+    )
 
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan_version.id", ondelete="CASCADE"))
     stage: Mapped[Stage] = mapped_column(db_enum(Stage, "stage"))

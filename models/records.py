@@ -25,7 +25,9 @@ class IntakeRecord(Base):
     file_name: Mapped[str] = mapped_column(String(300))
     form: Mapped[str | None] = mapped_column(String(40))
     form_version: Mapped[int | None] = mapped_column()
-    sender_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="RESTRICT"))
+    sender_org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT")
+    )
     state: Mapped[IntakeState] = mapped_column(db_enum(IntakeState, "intake_state"))
     rows: Mapped[int] = mapped_column(default=0)
     errors: Mapped[int] = mapped_column(default=0)
@@ -58,7 +60,9 @@ class ReportArchive(Base):
 
     kind: Mapped[str] = mapped_column(String(32))
     scope_org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="RESTRICT"))
-    subject_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="RESTRICT"))
+    subject_org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT")
+    )
     as_of: Mapped[date] = mapped_column(Date)
     plan: Mapped[str] = mapped_column(String(64))
     doc_type: Mapped[str] = mapped_column(String(8))

@@ -38,7 +38,11 @@ class Issuer(BaseModel):
     signer_title: str = "BÍ THƯ"
     signer_name: str = "Nguyễn Văn Hiếu"
     recipients: list[str] = Field(
-        default_factory=lambda: ["Ban Tổ chức Thành ủy", "Văn phòng Thành ủy", "Các đồng chí Ban Thường vụ Đảng ủy"]
+        default_factory=lambda: [
+            "Ban Tổ chức Thành ủy",
+            "Văn phòng Thành ủy",
+            "Các đồng chí Ban Thường vụ Đảng ủy",
+        ]
     )
 
 
@@ -67,7 +71,9 @@ class _TomlSource(PydanticBaseSettingsSource):
 class Settings(BaseSettings):
     """All configuration of daihoi; a default for every field."""
 
-    model_config = SettingsConfigDict(env_prefix="DAIHOI_", env_nested_delimiter="__", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="DAIHOI_", env_nested_delimiter="__", extra="ignore"
+    )
 
     home: Path = Field(default_factory=default_home)
     database_url: str | None = None

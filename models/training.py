@@ -46,7 +46,9 @@ class Attendance(Base):
 
     __tablename__ = "attendance"
     __table_args__ = (
-        Index("uq_attendance_session_org_person", "session_id", "org_id", "person_key", unique=True),
+        Index(
+            "uq_attendance_session_org_person", "session_id", "org_id", "person_key", unique=True
+        ),
         Index("ix_attendance_org_id", "org_id"),
     )
 

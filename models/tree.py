@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, String, and_, bindparam, func, literal, select, update
+from sqlalchemy import ColumnElement, String, and_, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from models.enums import OrgStatus
@@ -34,7 +34,9 @@ def at_or_under(path: str, column: ColumnElement[str] | None = None) -> ColumnEl
     return and_(col >= path, col < upper)
 
 
-def subtree_ids(session: Session, *, org_id: int, include_self: bool = False, active_only: bool = True) -> list[int]:
+def subtree_ids(
+    session: Session, *, org_id: int, include_self: bool = False, active_only: bool = True
+) -> list[int]:
     """Ids of an organisation's descendants at any depth (and itself when asked)."""
     path = session.scalar(select(Organisation.path).where(Organisation.id == org_id))
     if path is None:
@@ -73,21 +75,21 @@ def rebuild_paths(session: Session) -> int:
     for org_id in parent:
         p = resolve(org_id)
         if current[org_id] != p:
-            changes.append({"oid": org_id, "p": p, "d": p.count("/") - 1})
+            changes.append({"id": org_id, "path": p, "depth": p.count("/") - 1})
     if changes:
-        stmt = (
-            update(Organisation.__table__)
-            .where(Organisation.__table__.c.id == bindparam("oid"))
-            .values(path=bindparam("p"), depth=bindparam("d"))
-        )
-        session.connection().execute(stmt, changes)
+        # ORM bulk UPDATE by primary key: one executemany.
+        session.execute(update(Organisation), changes)
     return len(changes)
 
 
-def reparent(session: Session, *, org_id: int, new_parent_id: int, on: date, reason: str | None = None) -> None:
+def reparent(
+    session: Session, *, org_id: int, new_parent_id: int, on: date, reason: str | None = None
+) -> None:
     """Move an organisation (and its subtree) under a new parent from a date, keeping the link history."""
     org = session.execute(
-        select(Organisation.path, Organisation.parent_id, Organisation.depth).where(Organisation.id == org_id)
+        select(Organisation.path, Organisation.parent_id, Organisation.depth).where(
+            Organisation.id == org_id
+        )
     ).one_or_none()
     new_parent = session.execute(
         select(Organisation.path, Organisation.depth).where(Organisation.id == new_parent_id)

@@ -34,7 +34,9 @@ def parse_cli_date(value: str, option: str = "--as-of") -> date:
     try:
         return date(*parts)
     except ValueError as e:
-        raise UsageError(f"{option}: '{value}' không phải ngày hợp lệ (YYYY-MM-DD hoặc dd/mm/yyyy)") from e
+        raise UsageError(
+            f"{option}: '{value}' không phải ngày hợp lệ (YYYY-MM-DD hoặc dd/mm/yyyy)"
+        ) from e
 
 
 def vn_date_line(place: str, day: date) -> str:

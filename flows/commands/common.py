@@ -7,9 +7,11 @@ from datetime import date
 
 from rich.console import Console
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from models.db import get_engine
 from models.migrate import current_revision, head_revision
+from models.queries import OrgRef, UnknownOrganisation, resolve_scope
 from tasks.dates import parse_cli_date
 from tasks.errors import UserError
 
@@ -28,7 +30,9 @@ def open_database() -> Engine:
     try:
         revision = current_revision(engine)
     except Exception as e:  # connection refused, bad URL: the user's to fix
-        raise UserError(f"Không kết nối được cơ sở dữ liệu ({engine.url.render_as_string()}): {e}") from e
+        raise UserError(
+            f"Không kết nối được cơ sở dữ liệu ({engine.url.render_as_string()}): {e}"
+        ) from e
     if revision is None:
         raise UserError("Cơ sở dữ liệu chưa được khởi tạo: hãy chạy 'daihoi init' trước.")
     if revision != head_revision(engine):
@@ -50,3 +54,15 @@ def prepare_prefect_env() -> None:
     }
     for key, value in defaults.items():
         os.environ.setdefault(key, value)
+
+
+def scope_or_fail(session: Session, code: str | None) -> OrgRef:
+    """Resolve `--org` (default the root) or fail with one clear line."""
+    try:
+        return resolve_scope(session, code=code)
+    except UnknownOrganisation as e:
+        if code is None:
+            raise UserError(
+                "Chưa có đơn vị nào: hãy nhập danh sách tổ chức đảng (biểu mẫu don-vi) hoặc chạy 'daihoi demo'."
+            ) from e
+        raise UserError(f"Không tìm thấy đơn vị có mã '{code}'.") from e
