@@ -10,7 +10,7 @@ class Labelled(enum.StrEnum):
 
     label: str
 
-    def __new__(cls, value: str, label: str) -> Labelled:
+    def __new__(cls, value: str, label: str = "") -> Labelled:
         obj = str.__new__(cls, value)
         obj._value_ = value
         obj.label = label

@@ -1,0 +1,275 @@
+"""Set-based status queries: one statement per stage for every unit of a scope, as of a date.
+
+Each builder returns a SELECT; the caller runs it once and gets one row per unit (or per
+inspection / per passed candidate where the done-since date needs it). As-of predicates are
+inside the SQL, exactly those of DESIGN.md "What as_of filters".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Unpack
+
+from sqlalchemy import Select, and_, case, func, literal, or_, select
+
+from models.enums import (
+    CommentKind,
+    Gender,
+    OrgStatus,
+    PartyRole,
+    Presence,
+    Reelection,
+    RemedyStatus,
+)
+from models.feedback import Comment, Disposition, Draft, Submission
+from models.inspection import Inspection, Remedy
+from models.org import Congress, Organisation
+from models.personnel import Candidate, CandidateStep
+from models.plan import MilestoneOverride
+from models.targets import YearFigures
+from models.training import Attendance, SessionRole, TrainingSession
+from models.tree import at_or_under
+
+AnySelect = Select[Unpack[tuple[Any, ...]]]  # noqa: UP044
+POSTGRADUATE_PREFIXES = ("Thạc sĩ", "Tiến sĩ", "ThS", "TS", "PGS", "GS")
+
+
+def _flag(cond: Any) -> Any:
+    return case((cond, 1), else_=0)
+
+
+def units_query(*, scope_path: str, term: str) -> AnySelect:
+    """The active organisations at or under the scope, with their congress facts for the term."""
+    return (
+        select(
+            Organisation.id,
+            Organisation.code,
+            Organisation.name,
+            Organisation.kind,
+            Organisation.parent_id,
+            Organisation.depth,
+            Organisation.path,
+            Organisation.members_official,
+            Organisation.members_probationary,
+            Congress.planned_date,
+            Congress.held_date,
+            Congress.committee_size,
+            Congress.contents,
+        )
+        .outerjoin(Congress, and_(Congress.org_id == Organisation.id, Congress.term == term))
+        .where(at_or_under(scope_path), Organisation.status == OrgStatus.ACTIVE)
+        .order_by(Organisation.path)
+    )
+
+
+def _current_steps(*, scope_path: str, as_of: date) -> Any:
+    """Each candidate's latest step dated on or before as_of (a subquery)."""
+    ranked = (
+        select(
+            CandidateStep.candidate_id,
+            CandidateStep.step,
+            CandidateStep.passed_on,
+            func.row_number()
+            .over(
+                partition_by=CandidateStep.candidate_id,
+                order_by=(CandidateStep.passed_on.desc(), CandidateStep.step.desc()),
+            )
+            .label("rn"),
+        )
+        .join(Candidate, Candidate.id == CandidateStep.candidate_id)
+        .join(Organisation, Organisation.id == Candidate.org_id)
+        .where(at_or_under(scope_path), CandidateStep.passed_on <= as_of)
+        .subquery()
+    )
+    return (
+        select(ranked.c.candidate_id, ranked.c.step, ranked.c.passed_on)
+        .where(ranked.c.rn == 1)
+        .subquery()
+    )
+
+
+def personnel_query(*, scope_path: str, as_of: date) -> AnySelect:
+    """Per unit: active candidates, Σ step as of the date, and how many are at step 5."""
+    cur = _current_steps(scope_path=scope_path, as_of=as_of)
+    step = func.coalesce(cur.c.step, 0)
+    return (
+        select(
+            Candidate.org_id.label("id"),
+            func.count().label("candidates"),
+            func.sum(step).label("step_sum"),
+            func.sum(_flag(step == 5)).label("passed"),
+        )
+        .join(Organisation, Organisation.id == Candidate.org_id)
+        .outerjoin(cur, cur.c.candidate_id == Candidate.id)
+        .where(at_or_under(scope_path), Candidate.active.is_(True))
+        .group_by(Candidate.org_id)
+    )
+
+
+def passed_candidates_query(*, scope_path: str, as_of: date) -> AnySelect:
+    """One row per active candidate at step 5 as of the date: since when, and its categories."""
+    cur = _current_steps(scope_path=scope_path, as_of=as_of)
+    postgrad = or_(
+        *[
+            func.substr(col, 1, len(prefix)) == prefix
+            for col in (Candidate.education, func.coalesce(Candidate.academic_title, ""))
+            for prefix in POSTGRADUATE_PREFIXES
+        ]
+    )
+    return (
+        select(
+            Candidate.org_id.label("id"),
+            cur.c.passed_on,
+            Candidate.birth_date,
+            _flag(Candidate.gender == Gender.NU).label("nu"),
+            _flag(Candidate.reelection == Reelection.LAN_DAU).label("lan_dau"),
+            _flag(func.lower(func.trim(Candidate.ethnicity)) != "kinh").label("dan_toc_thieu_so"),
+            _flag(postgrad).label("tren_dai_hoc"),
+        )
+        .join(cur, cur.c.candidate_id == Candidate.id)
+        .where(cur.c.step == 5, Candidate.active.is_(True))
+    )
+
+
+def inspections_query(*, scope_path: str, as_of: date) -> AnySelect:
+    """One row per inspection started by as_of: concluded by then, its remedies, verified when."""
+    verified = and_(Remedy.status == RemedyStatus.XAC_NHAN, Remedy.completed_on <= as_of)
+    rem = (
+        select(
+            Remedy.inspection_id,
+            func.count().label("remedies"),
+            func.sum(_flag(verified)).label("verified"),
+            func.max(case((verified, Remedy.completed_on), else_=None)).label("last_verified"),
+        )
+        .group_by(Remedy.inspection_id)
+        .subquery()
+    )
+    return (
+        select(
+            Inspection.org_id.label("id"),
+            Inspection.started_on,
+            case((Inspection.concluded_on <= as_of, Inspection.concluded_on), else_=None).label(
+                "concluded_on"
+            ),
+            func.coalesce(rem.c.remedies, 0).label("remedies"),
+            func.coalesce(rem.c.verified, 0).label("verified"),
+            rem.c.last_verified,
+        )
+        .join(Organisation, Organisation.id == Inspection.org_id)
+        .outerjoin(rem, rem.c.inspection_id == Inspection.id)
+        .where(at_or_under(scope_path), Inspection.started_on <= as_of)
+    )
+
+
+def current_draft_query(*, scope_path: str) -> AnySelect:
+    """The current draft whose scope is the nearest organisation at or above the given path."""
+    prefixes = [scope_path[: i + 1] for i, ch in enumerate(scope_path) if ch == "/"]
+    return (
+        select(Draft.id, Draft.deadline, Draft.title, Organisation.path)
+        .join(Organisation, Organisation.id == Draft.scope_org_id)
+        .where(Draft.is_current.is_(True), Organisation.path.in_(prefixes))
+        .order_by(Organisation.depth.desc(), Draft.version.desc())
+        .limit(1)
+    )
+
+
+def feedback_query(*, scope_path: str, as_of: date, draft_id: int) -> AnySelect:
+    """Per unit: its submission dated by as_of, and its comments needing a disposition."""
+    needs = Comment.kind != CommentKind.THONG_NHAT
+    return (
+        select(
+            Submission.org_id.label("id"),
+            Submission.submitted_on,
+            func.count(case((needs, Comment.id), else_=None)).label("comments"),
+            func.count(
+                case((and_(needs, Disposition.id.is_not(None)), Comment.id), else_=None)
+            ).label("answered"),
+        )
+        .join(Organisation, Organisation.id == Submission.org_id)
+        .outerjoin(Comment, Comment.submission_id == Submission.id)
+        .outerjoin(Disposition, Disposition.comment_id == Comment.id)
+        .where(
+            at_or_under(scope_path),
+            Submission.draft_id == draft_id,
+            Submission.submitted_on <= as_of,
+        )
+        .group_by(Submission.org_id, Submission.submitted_on)
+    )
+
+
+TRAINING_ROLES = (PartyRole.BI_THU, PartyRole.PHO_BI_THU, PartyRole.CAP_UY_VIEN)
+
+
+def course_roles_query() -> AnySelect:
+    """Each course's required roles: the union over its sessions' `Bắt buộc đối với`."""
+    return (
+        select(TrainingSession.course_id, SessionRole.role)
+        .join(SessionRole, SessionRole.session_id == TrainingSession.id)
+        .where(SessionRole.role.in_(TRAINING_ROLES))
+        .distinct()
+    )
+
+
+def attendance_query(*, scope_path: str, as_of: date) -> AnySelect:
+    """Per (unit, course, role): the first session dated by as_of where that role was present."""
+    return (
+        select(
+            Attendance.org_id.label("id"),
+            TrainingSession.course_id,
+            Attendance.role,
+            func.min(TrainingSession.held_on).label("first_on"),
+        )
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .join(Organisation, Organisation.id == Attendance.org_id)
+        .where(
+            at_or_under(scope_path),
+            Attendance.presence.in_((Presence.CO_MAT, Presence.DI_TRE)),
+            Attendance.role.in_(TRAINING_ROLES),
+            TrainingSession.held_on <= as_of,
+        )
+        .group_by(Attendance.org_id, TrainingSession.course_id, Attendance.role)
+    )
+
+
+def overrides_query(*, scope_path: str, as_of: date) -> AnySelect:
+    """Manual overrides in force on as_of, newest last."""
+    return (
+        select(
+            MilestoneOverride.org_id.label("id"),
+            MilestoneOverride.stage,
+            MilestoneOverride.state,
+            MilestoneOverride.effective_from,
+            MilestoneOverride.id.label("override_id"),
+        )
+        .join(Organisation, Organisation.id == MilestoneOverride.org_id)
+        .where(at_or_under(scope_path), MilestoneOverride.effective_from <= as_of)
+        .order_by(MilestoneOverride.effective_from, MilestoneOverride.id)
+    )
+
+
+def latest_year_query(*, scope_path: str, as_of: date) -> AnySelect:
+    """The latest year ≤ as_of's year with a danh-gia row in scope."""
+    return (
+        select(func.max(YearFigures.year))
+        .join(Organisation, Organisation.id == YearFigures.org_id)
+        .where(at_or_under(scope_path), YearFigures.year <= as_of.year)
+    )
+
+
+def year_figures_query(*, scope_path: str, year: int) -> AnySelect:
+    """The year's figures of every organisation at or under the scope."""
+    return (
+        select(
+            YearFigures.org_id.label("id"),
+            YearFigures.members_total,
+            YearFigures.registered,
+            YearFigures.reviewed,
+            YearFigures.org_rating,
+            (YearFigures.n_xuat_sac + YearFigures.n_tot).label("members_good"),
+            YearFigures.applies_1793,
+            YearFigures.digitised_pct,
+            literal(year).label("year"),
+        )
+        .join(Organisation, Organisation.id == YearFigures.org_id)
+        .where(at_or_under(scope_path), YearFigures.year == year)
+    )

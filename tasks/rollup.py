@@ -1,0 +1,28 @@
+"""Tree rollup: sums of own figures over every organisation's subtree, vectorised."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def ancestor_pairs(units: pd.DataFrame) -> pd.DataFrame:
+    """(ancestor, id) for every unit and each of its strict ancestors, from the materialised paths."""
+    parts = units[["id", "path"]].copy()
+    parts["ancestor"] = parts["path"].str.rstrip("/").str.split("/")
+    pairs = parts.explode("ancestor")
+    pairs["ancestor"] = pairs["ancestor"].astype("int64")
+    pairs = pairs[pairs["ancestor"] != pairs["id"]]
+    return pairs[["ancestor", "id"]].reset_index(drop=True)
+
+
+def subtree_sums(units: pd.DataFrame, own: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """For every organisation X, Σ over units strictly below X of their own figures.
+
+    Equal to Σ over children c of [own(c) + subtree(c)] (DESIGN.md); indexed by X's id, with a
+    row for every organisation in `units` (zeros for leaves).
+    """
+    pairs = ancestor_pairs(units)
+    values = own.set_index("id")[columns]
+    joined = pairs.join(values, on="id", how="inner")
+    sums = joined.groupby("ancestor")[columns].sum()
+    return sums.reindex(units["id"].to_numpy(), fill_value=0)

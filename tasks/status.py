@@ -1,0 +1,296 @@
+"""Status of a scope as of a date: the contract of `daihoi status --json` (DESIGN.md, schema 1).
+
+fetch (one set-based query per stage) → judge each stage per unit → milestones → rollup over
+the tree → JSON. Plain functions: the CLI calls them directly, the flows through tasks.steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+
+from models import stages as q
+from models.enums import OrgKind
+from models.queries import OrgRef, resolve_scope
+from models.settings import get_settings
+from tasks import judge, milestones, targets
+from tasks.plans import STAGES, Plan, choose_plan
+from tasks.rollup import subtree_sums
+
+SCHEMA_VERSION = 1
+COUNT_COLUMNS = ("applicable", "done", "overdue", "at_risk", "on_track", "not_started")
+FEEDBACK_EXTRAS = ("late", "comments", "answered")
+DATE_COLUMNS = (
+    "planned_date",
+    "held_date",
+    "passed_on",
+    "birth_date",
+    "started_on",
+    "concluded_on",
+    "last_verified",
+    "submitted_on",
+    "first_on",
+    "effective_from",
+)
+LEVEL_OF_KIND = {k.value: k.level for k in OrgKind}
+LABEL_OF_KIND = {k.value: k.label for k in OrgKind}
+
+
+@dataclass
+class StatusInputs:
+    """Everything the status rules read, fetched in one pass (a handful of queries)."""
+
+    scope: OrgRef
+    as_of: date
+    units: pd.DataFrame
+    personnel: pd.DataFrame
+    passed: pd.DataFrame
+    inspections: pd.DataFrame
+    draft_id: int | None
+    draft_deadline: date | None
+    feedback: pd.DataFrame
+    course_roles: pd.DataFrame
+    attendance: pd.DataFrame
+    overrides: pd.DataFrame
+    year: int | None
+    year_figures: pd.DataFrame
+
+
+@dataclass
+class StatusResult:
+    """The JSON document plus the frames reports and artifacts build on."""
+
+    document: dict[str, Any]
+    units: pd.DataFrame
+    per_stage: dict[str, pd.DataFrame] = field(default_factory=dict)
+    subtree: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def _frame(session: Session, stmt: Select[Any]) -> pd.DataFrame:
+    result = session.execute(stmt)
+    frame = pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()))
+    for col in frame.columns:
+        if col in DATE_COLUMNS:
+            frame[col] = pd.to_datetime(frame[col])
+        elif frame[col].dtype == object and len(frame) and hasattr(frame[col].iloc[0], "value"):
+            frame[col] = frame[col].map(lambda v: None if v is None else v.value)
+    return frame
+
+
+def fetch_inputs(
+    session: Session, *, scope: OrgRef, as_of: date, plan: Plan, year: int | None
+) -> StatusInputs:
+    """Run the stage queries for every unit at or under the scope."""
+    path = scope.path
+    units = _frame(session, q.units_query(scope_path=path, term=get_settings().term))
+    units["level"] = units["kind"].map(LEVEL_OF_KIND)
+    defaults = units["level"].map(lambda lv: plan.default_congress(lv))
+    units["congress_date"] = units["planned_date"].fillna(pd.to_datetime(defaults))
+    draft = session.execute(q.current_draft_query(scope_path=path)).first()
+    draft_id = draft.id if draft else None
+    feedback = (
+        _frame(session, q.feedback_query(scope_path=path, as_of=as_of, draft_id=draft_id))
+        if draft_id is not None
+        else pd.DataFrame(columns=["id", "submitted_on", "comments", "answered"])
+    )
+    if year is None:
+        year = session.scalar(q.latest_year_query(scope_path=path, as_of=as_of))
+    figures = (
+        _frame(session, q.year_figures_query(scope_path=path, year=year))
+        if year is not None
+        else pd.DataFrame()
+    )
+    return StatusInputs(
+        scope=scope,
+        as_of=as_of,
+        units=units,
+        personnel=_frame(session, q.personnel_query(scope_path=path, as_of=as_of)),
+        passed=_frame(session, q.passed_candidates_query(scope_path=path, as_of=as_of)),
+        inspections=_frame(session, q.inspections_query(scope_path=path, as_of=as_of)),
+        draft_id=draft_id,
+        draft_deadline=draft.deadline if draft else None,
+        feedback=feedback,
+        course_roles=_frame(session, q.course_roles_query()),
+        attendance=_frame(session, q.attendance_query(scope_path=path, as_of=as_of)),
+        overrides=_frame(session, q.overrides_query(scope_path=path, as_of=as_of)),
+        year=year,
+        year_figures=figures,
+    )
+
+
+def judge_all(inputs: StatusInputs, plan: Plan) -> dict[str, pd.DataFrame]:
+    """Each stage's own figures and milestone state for every unit (scope included)."""
+    u = inputs.units
+    deadline = pd.Timestamp(inputs.draft_deadline) if inputs.draft_deadline else None
+    raw = {
+        "personnel": judge.personnel(u, inputs.personnel, inputs.passed, plan),
+        "inspections": judge.inspections(u, inputs.inspections),
+        "feedback": judge.feedback(u, inputs.feedback, deadline),
+        "training": judge.training(u, inputs.course_roles, inputs.attendance),
+    }
+    out: dict[str, pd.DataFrame] = {}
+    for stage, frame in raw.items():
+        ov = inputs.overrides
+        frame = milestones.apply_overrides(frame, ov[ov["stage"] == stage] if len(ov) else ov)
+        due = milestones.due_dates(u, plan, stage, inputs.draft_deadline)
+        judged = milestones.judge_states(frame, due, inputs.as_of, plan.at_risk_days.value)
+        for state in COUNT_COLUMNS[1:]:
+            judged[state] = ((judged["state"] == state) & judged["applicable"]).astype("int64")
+        judged["applicable"] = judged["applicable"].astype("int64")
+        judged["progress_sum"] = (
+            judged["progress"].fillna(0.0).where(judged["applicable"] == 1, 0.0)
+        )
+        if stage == "feedback":
+            judged["late"] = judged["late"].astype("int64")
+        out[stage] = judged
+    return out
+
+
+def _iso(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return None
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return None if den == 0 else round(float(num) / float(den), 4)
+
+
+def _summary(row: pd.Series, units: int, stage: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"units": units}
+    for col in COUNT_COLUMNS:
+        out[col] = int(row[col])
+    out["progress"] = _ratio(row["progress_sum"], row["applicable"])
+    if stage == "feedback":
+        for col in FEEDBACK_EXTRAS:
+            out[col] = int(row[col])
+    return out
+
+
+EXTRAS: dict[str, tuple[str, ...]] = {
+    "personnel": ("required", "passed", "candidates"),
+    "inspections": ("inspections", "concluded", "remedies", "verified"),
+    "feedback": ("comments", "answered"),
+    "training": ("pairs", "satisfied"),
+}
+
+
+def _unit_stage(frame: pd.DataFrame, i: int, stage: str) -> dict[str, Any]:
+    row = frame.iloc[i]
+    progress = row["progress"]
+    entry: dict[str, Any] = {
+        "state": row["state"],
+        "progress": None if pd.isna(progress) else round(float(progress), 4),
+        "due": _iso(row["due"]),
+        "done_on": _iso(row["done_on"]),
+        "warnings": list(row["warnings"]),
+    }
+    for col in EXTRAS[stage]:
+        entry[col] = int(row[col])
+    if stage == "feedback":
+        entry["late"] = bool(row["late"])
+    return entry
+
+
+def _tree_order(units: pd.DataFrame) -> list[int]:
+    """Row positions in tree order: depth first, siblings by code."""
+    code_of = dict(zip(units["id"], units["code"], strict=True))
+    keys = [
+        tuple(code_of.get(int(a), "") for a in path.rstrip("/").split("/"))
+        for path in units["path"]
+    ]
+    return sorted(range(len(units)), key=lambda i: keys[i])
+
+
+def build_status(inputs: StatusInputs, plan: Plan) -> StatusResult:
+    """Judge, roll up and shape the status document."""
+    per_stage = judge_all(inputs, plan)
+    units = inputs.units
+    scope_id = inputs.scope.id
+    sub = units[units["id"] != scope_id]
+    cols = [*COUNT_COLUMNS, "progress_sum"]
+    subtree: dict[str, pd.DataFrame] = {}
+    stages_json: dict[str, Any] = {}
+    for stage in STAGES:
+        own = per_stage[stage]
+        extra = list(FEEDBACK_EXTRAS) if stage == "feedback" else []
+        sums = subtree_sums(units, own, [*cols, *extra])
+        subtree[stage] = sums
+        stages_json[stage] = _summary(sums.loc[[scope_id]].iloc[0], len(sub), stage)
+
+    scope_pos = int(np.flatnonzero(units["id"].to_numpy() == scope_id)[0])
+    self_json = {
+        "code": inputs.scope.code,
+        "stages": {s: _unit_stage(per_stage[s], scope_pos, s) for s in STAGES},
+    }
+    code_of = dict(zip(units["id"], units["code"], strict=True))
+    unit_list: list[dict[str, Any]] = []
+    for i in _tree_order(units):
+        row = units.iloc[i]
+        if row["id"] == scope_id:
+            continue
+        parent = row["parent_id"]
+        unit_list.append(
+            {
+                "code": row["code"],
+                "name": row["name"],
+                "kind": LABEL_OF_KIND[row["kind"]],
+                "parent": None if pd.isna(parent) else code_of.get(int(parent)),
+                "depth": int(row["depth"]) - int(inputs.scope.depth),
+                "congress_date": _iso(row["congress_date"]),
+                "stages": {s: _unit_stage(per_stage[s], i, s) for s in STAGES},
+            }
+        )
+    target_entries: list[dict[str, Any]] = []
+    if inputs.year is not None:
+        contrib = targets.contributions(units, inputs.year_figures)
+        target_entries = targets.summarise(contrib, plan, inputs.year)
+    document = {
+        "schema": SCHEMA_VERSION,
+        "as_of": inputs.as_of.isoformat(),
+        "org": inputs.scope.code,
+        "plan": plan.name,
+        "year": inputs.year,
+        "stages": stages_json,
+        "self": self_json,
+        "targets": target_entries,
+        "units": unit_list,
+    }
+    return StatusResult(document=document, units=units, per_stage=per_stage, subtree=subtree)
+
+
+def status_result(
+    session: Session,
+    *,
+    scope: str | None,
+    as_of: date,
+    plan: str | None = None,
+    year: int | None = None,
+) -> StatusResult:
+    """The status of a scope (its code, else the root) as of a date, with its frames."""
+    ref = resolve_scope(session, code=scope)
+    chosen = choose_plan(plan, as_of)
+    inputs = fetch_inputs(session, scope=ref, as_of=as_of, plan=chosen, year=year)
+    return build_status(inputs, chosen)
+
+
+def compute_status(
+    session: Session,
+    *,
+    scope: str | None,
+    as_of: date,
+    plan: str | None = None,
+    year: int | None = None,
+) -> dict[str, Any]:
+    """The `daihoi status --json` document (schema 1) for a scope as of a date."""
+    return status_result(session, scope=scope, as_of=as_of, plan=plan, year=year).document

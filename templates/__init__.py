@@ -1,0 +1,1 @@
+"""Package data: Word templates, plans (rules as data) and form definitions."""

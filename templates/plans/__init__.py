@@ -1,0 +1,1 @@
+"""Plan files: one YAML per framework version (DESIGN.md "Rules are data")."""
