@@ -1,0 +1,1 @@
+"""Form definitions (package data: *.yaml), read through importlib.resources."""
