@@ -1,0 +1,156 @@
+"""The Prefect tasks: thin wrappers over plain functions; they pass codes, dates and dicts.
+
+Writing tasks never cache (PrefectHQ/prefect#14236); retries only on a busy or conflicting
+database, never on bad data.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from prefect import Task, get_run_logger, task
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+)
+from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import State, TaskRun
+
+from models.db import read_session, write_session
+from models.queries import get_meta
+from tasks import publish
+from tasks.dates import today
+from tasks.status import status_result
+
+TRANSIENT_MARKERS = (
+    "database is locked",
+    "database is busy",
+    "could not serialize",
+    "deadlock detected",
+)
+
+
+def retry_when_busy(_task: Task[Any, Any], _run: TaskRun, state: State[Any]) -> bool:
+    """Retry only when the database was busy or a transaction conflicted."""
+    try:
+        state.result()
+    except Exception as e:  # the failed task's exception, re-raised by result()
+        return any(marker in str(e).lower() for marker in TRANSIENT_MARKERS)
+    return False
+
+
+DB_RETRY: dict[str, Any] = {
+    "retries": 3,
+    "retry_delay_seconds": [1, 2, 4],
+    "retry_condition_fn": retry_when_busy,
+    "cache_policy": NO_CACHE,
+}
+
+
+@task(name="resolve_as_of", **DB_RETRY)
+def resolve_as_of(as_of: date | None) -> date:
+    """The run's as-of: the given date, else a demo database's recorded date, else today."""
+    if as_of is not None:
+        return as_of
+    with read_session() as session:
+        recorded = get_meta(session, "demo_as_of")
+    return date.fromisoformat(recorded) if recorded else today()
+
+
+@task(name="pull_status", **DB_RETRY)
+def pull_status(
+    scope: str | None, as_of: date, plan: str | None = None, year: int | None = None
+) -> dict[str, Any]:
+    """Compute the scope's status as of a date (one set-based query per stage)."""
+    with read_session() as session:
+        result = status_result(session, scope=scope, as_of=as_of, plan=plan, year=year)
+    doc = result.document
+    doc["_children"] = publish.children_table(result)
+    get_run_logger().info(
+        "status of %s as of %s: %d units, plan %s",
+        doc["org"],
+        doc["as_of"],
+        len(doc["units"]),
+        doc["plan"],
+    )
+    return doc
+
+
+@task(name="judge_stage", cache_policy=NO_CACHE)
+def judge_stage(doc: dict[str, Any], stage: str) -> dict[str, Any]:
+    """One stage's milestone digest: its summary and the codes of overdue, at-risk, done units."""
+    digest = publish.stage_digest(doc, stage)
+    get_run_logger().info(
+        "%s: %d done, %d overdue, %d at risk",
+        stage,
+        digest["summary"]["done"],
+        digest["summary"]["overdue"],
+        digest["summary"]["at_risk"],
+    )
+    return digest
+
+
+@task(name="publish_stage", cache_policy=NO_CACHE)
+def publish_stage(digest: dict[str, Any]) -> None:
+    """Publish a stage's digest as a markdown artifact (codes and counts only)."""
+    s = digest["summary"]
+    label = publish.STAGE_LABELS[digest["stage"]]
+    pct = "—" if s["progress"] is None else f"{s['progress'] * 100:.1f}%"
+    lines = [
+        f"# {label} — {digest['org']} — {digest['as_of']}",
+        "",
+        f"Áp dụng {s['applicable']}/{s['units']}; xong {s['done']}; quá hạn {s['overdue']}; "
+        f"sắp hạn {s['at_risk']}; tiến độ {pct}.",
+        "",
+        "Quá hạn: " + (", ".join(f"`{c}`" for c in digest["overdue"][:200]) or "không có"),
+    ]
+    create_markdown_artifact(
+        key=publish.artifact_key(digest["org"], digest["stage"]),
+        markdown="\n".join(lines),
+        description=f"{label}: tiến độ theo mốc",
+    )
+
+
+@task(name="write_snapshot", **DB_RETRY)
+def write_snapshot(doc: dict[str, Any]) -> dict[str, Any]:
+    """Store the day's immutable snapshot of the scope (a re-run the same day changes nothing)."""
+    payload = {k: v for k, v in doc.items() if not k.startswith("_")}
+    with write_session() as session:
+        created, sha = publish.write_snapshot(session, doc=payload)
+    get_run_logger().info(
+        "snapshot %s %s: %s", doc["org"], doc["as_of"], "written" if created else "kept"
+    )
+    return {"created": created, "sha256": sha}
+
+
+@task(name="publish_rollup", cache_policy=NO_CACHE)
+def publish_rollup(doc: dict[str, Any]) -> None:
+    """Artifacts of the rollup: children × stages table, overdue summary, overall progress."""
+    key = publish.artifact_key(doc["org"])
+    create_table_artifact(
+        key=key,
+        table=doc["_children"],
+        description=f"Tiến độ theo đơn vị trực thuộc — {doc['as_of']}",
+    )
+    create_table_artifact(
+        key=publish.artifact_key(doc["org"], "overdue"),
+        table=publish.overdue_rows(doc),
+        description="Đơn vị quá hạn (tối đa 200)",
+    )
+    create_markdown_artifact(
+        key=publish.artifact_key(doc["org"], "summary"),
+        markdown=publish.overdue_markdown(doc),
+        description="Tóm tắt tiến độ",
+    )
+    create_progress_artifact(
+        progress=publish.overall_progress(doc),
+        key=publish.artifact_key(doc["org"], "progress"),
+        description="Tiến độ chung (trung bình 4 nội dung)",
+    )
+
+
+def summary_of(doc: dict[str, Any]) -> dict[str, Any]:
+    """What a flow returns: the scope, date, plan and the stage summaries (aggregates only)."""
+    return {"org": doc["org"], "as_of": doc["as_of"], "plan": doc["plan"], "stages": doc["stages"]}
