@@ -67,20 +67,31 @@ class ImportOutcome:
 
 
 Runner = Callable[[Session, ImportContext, ParsedForm], ImportOutcome]
+# A unit's current rows for `daihoi forms`, per sheet id, as the importer reads them back.
+Prefill = Callable[[Session, OrgRef], dict[str, list[dict[str, Any]]]]
 
 
 @dataclass(frozen=True)
 class FormImporter:
     """A form's importer. `needs_sender=False` lets a file in without a sender (don-vi into an
-    empty registry); `replaces` says what a re-import replaces (FORMS.md rule 11), for help."""
+    empty registry); `replaces` says what a re-import replaces (FORMS.md rule 11), for help;
+    `prefill` gives a unit's current rows so `daihoi forms` writes a workbook to correct."""
 
     form: str
     run: Runner
     needs_sender: bool = True
     replaces: str = ""
+    prefill: Prefill | None = None
 
 
 IMPORTERS: dict[str, FormImporter] = {}
+# Forms whose importers share a module (intake B); the module registers them on import.
+_SHARED_MODULES = {
+    "gop-y": "feedback_forms",
+    "tiep-thu": "tiep_thu_import",
+    "lop-tap-huan": "training_forms",
+    "tap-huan": "training_forms",
+}
 
 
 def register(importer: FormImporter) -> FormImporter:
@@ -93,7 +104,8 @@ def get_importer(form: str) -> FormImporter | None:
     """The importer of a form: registered, or found as `tasks.intake.form_<form>` (IMPORTER)."""
     if form not in IMPORTERS:
         try:
-            module = importlib.import_module(f"tasks.intake.form_{form.replace('-', '_')}")
+            name = _SHARED_MODULES.get(form, f"form_{form.replace('-', '_')}")
+            module = importlib.import_module(f"tasks.intake.{name}")
         except ModuleNotFoundError:
             return None
         importer = getattr(module, "IMPORTER", None)
@@ -201,3 +213,20 @@ def duplicate_keys(
         else:
             first[key] = number
     return issues
+
+
+def check_lengths(sheet: ParsedSheet, limits: dict[str, int]) -> list[Issue]:
+    """Text longer than its database column (PostgreSQL would refuse it mid-write)."""
+    issues: list[Issue] = []
+    for row in sheet.rows:
+        for name, limit in limits.items():
+            value = row.get(name)
+            if isinstance(value, str) and len(value) > limit:
+                issues.append(sheet.issue(row, name, f"dài quá {limit} ký tự"))
+    return issues
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The fields that differ, as (before, after) dicts."""
+    keys = [k for k in after if before.get(k) != after[k]]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}

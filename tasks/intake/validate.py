@@ -7,7 +7,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from tasks.intake.cells import parse_cell
+from tasks.intake.cells import Cell, parse_cell
 from tasks.intake.issues import Issue, error, shown
 from tasks.intake.spec import FormSpec, SheetSpec
 from tasks.intake.workbook import Header, Workbook, data_rows, find_header
@@ -44,6 +44,8 @@ class ParsedSheet:
     title: str | None = None
     header: Header | None = None
     rows: list[ParsedRow] = field(default_factory=list)
+    # The cells above the header (gop-y reads `Số văn bản:` / `Ngày:` there).
+    preamble: list[list[Cell]] = field(default_factory=list)
 
     @property
     def present(self) -> bool:
@@ -94,6 +96,23 @@ class ParsedForm:
         """The parsed sheet with this id."""
         return self.sheets[sheet_id]
 
+    @property
+    def has_errors(self) -> bool:
+        """True when any cell or header was refused."""
+        return any(i.is_error for i in self.issues)
+
+    @property
+    def structure_ok(self) -> bool:
+        """Every required sheet present, every present sheet with a sound header: only then do
+        an importer's row checks make sense."""
+        for sheet in self.sheets.values():
+            if not sheet.present:
+                if not sheet.spec.optional:
+                    return False
+            elif sheet.header is None or not sheet.header.ok:
+                return False
+        return True
+
 
 def parse_sheet(
     ws: Any, spec: SheetSpec, uncalculated: set[str]
@@ -104,6 +123,10 @@ def parse_sheet(
     issues = list(header.issues)
     if header.row == 0:
         return parsed, issues
+    parsed.preamble = [
+        [Cell(c.value, c.number_format or "General") for c in row]
+        for row in ws.iter_rows(min_row=1, max_row=header.row - 1)
+    ]
     rows, area_issues = data_rows(ws, header, spec, uncalculated)
     issues.extend(area_issues)
     columns = [c for c in spec.columns if c.type != "ignored" and c.field in header.columns]
