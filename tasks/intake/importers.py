@@ -5,9 +5,9 @@ write transaction (all or nothing): it checks the parsed rows against the databa
 every problem it finds as located `Issue`s, and writes only when there is none (the pipeline
 also rolls the transaction back whenever an error is returned). Importers never commit.
 
-Register a form by adding a module `tasks/intake/form_<form with '_' for '-'>.py` exposing
-`IMPORTER = FormImporter(...)`: `get_importer` finds it by name, so forms are added without
-editing this file.
+Register a form with `register(FormImporter(...))` at the top level of a module that is listed
+in IMPORTER_MODULES or named `tasks/intake/form_<form with '_' for '-'>.py`: `get_importer`
+imports it on first use.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from models.enums import OrgStatus
@@ -100,17 +100,34 @@ def register(importer: FormImporter) -> FormImporter:
     return importer
 
 
+# Modules whose import registers importers (intake A's forms, then intake B's).
+IMPORTER_MODULES = (
+    "tasks.intake.form_don_vi",
+    "tasks.intake.form_nhan_su",
+    "tasks.intake.form_kiem_tra",
+    "tasks.intake.form_danh_gia",
+    "tasks.intake.feedback_forms",
+    "tasks.intake.training_forms",
+    "tasks.intake.tiep_thu_import",
+)
+
+
+def _load(module: str) -> None:
+    try:
+        importlib.import_module(module)
+    except ModuleNotFoundError as e:
+        if e.name != module:  # a missing dependency is a real error, not an absent form
+            raise
+
+
 def get_importer(form: str) -> FormImporter | None:
-    """The importer of a form: registered, or found as `tasks.intake.form_<form>` (IMPORTER)."""
+    """The importer of a form: registered, else found by importing IMPORTER_MODULES and
+    `tasks.intake.form_<form>` (whose import registers it)."""
     if form not in IMPORTERS:
-        try:
-            name = _SHARED_MODULES.get(form, f"form_{form.replace('-', '_')}")
-            module = importlib.import_module(f"tasks.intake.{name}")
-        except ModuleNotFoundError:
-            return None
-        importer = getattr(module, "IMPORTER", None)
-        if isinstance(importer, FormImporter):
-            IMPORTERS[form] = importer
+        for module in (*IMPORTER_MODULES, f"tasks.intake.form_{form.replace('-', '_')}"):
+            _load(module)
+            if form in IMPORTERS:
+                break
     return IMPORTERS.get(form)
 
 
@@ -230,3 +247,9 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
     """The fields that differ, as (before, after) dicts."""
     keys = [k for k in after if before.get(k) != after[k]]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def table_of(model: type[Any]) -> Table:
+    """A mapped class's Table, for Core executemany updates (the ORM's bulk update by primary key
+    would not honour version counters or WHERE clauses)."""
+    return cast(Table, model.__table__)
