@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.settings import get_settings
 
 _engines: dict[str, Engine] = {}
+T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -92,3 +95,46 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
     bind = engine.execution_options(sqlite_begin="IMMEDIATE") if is_sqlite(engine) else engine
     with sessionmaker(bind, expire_on_commit=False)() as session, session.begin():
         yield session
+
+
+class DatabaseBusy(RuntimeError):
+    """The database stayed busy (or kept conflicting) through every retry."""
+
+
+TRANSIENT_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+
+
+def is_transient(error: BaseException) -> bool:
+    """A busy SQLite database or a PostgreSQL serialization failure / deadlock: worth a retry."""
+    orig = getattr(error, "orig", error)
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if sqlstate in TRANSIENT_SQLSTATES:
+        return True
+    text = str(orig).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
+def write_with_retry(
+    work: Callable[[Session], T],
+    *,
+    engine: Engine | None = None,
+    attempts: int = 5,
+    first_delay: float = 0.2,
+) -> T:
+    """Run `work` in one write transaction; retry the whole transaction, with backoff, only
+    when the database was busy or the transaction conflicted — never on bad data."""
+    delay = first_delay
+    for attempt in range(1, attempts + 1):
+        try:
+            with write_session(engine) as session:
+                return work(session)
+        except DBAPIError as e:
+            if not is_transient(e) or attempt == attempts:
+                if is_transient(e):
+                    raise DatabaseBusy(
+                        f"Cơ sở dữ liệu đang bận sau {attempts} lần thử; hãy thử lại sau ít phút."
+                    ) from e
+                raise
+            time.sleep(delay)
+            delay *= 2
+    raise AssertionError("unreachable")
