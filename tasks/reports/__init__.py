@@ -1,0 +1,1 @@
+"""Word reports in the Party's document format: templates, contexts, rendering, archive."""

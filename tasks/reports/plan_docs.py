@@ -1,0 +1,348 @@
+"""What a report request becomes: one planned document per file, each with its context.
+
+Runs inside one read transaction: the status of the scope (tasks.status), the lists the status
+does not carry (tasks.reports.queries) and the previous progress report (the archive). Rendering
+and numbering happen later (tasks.reports.api).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from models import stages as stage_queries
+from models.queries import OrgRef, find_root, resolve_scope
+from models.settings import Settings
+from tasks.plans import Plan, packaged_plans
+from tasks.reports import archive, charts, context_records, context_status, queries
+from tasks.reports import party_format as pf
+from tasks.reports.context_status import PreviousReport
+from tasks.reports.labels import term_label
+from tasks.status import StatusResult, status_result
+
+KINDS = ("progress", "personnel", "inspections", "feedback", "training", "targets", "reminders")
+SUBTREE_KIND = "personnel-subtree"
+
+
+@dataclass
+class PlannedDocument:
+    """One file to produce: its archive kind, template, subject, context (without a number)."""
+
+    kind: str
+    template: str
+    subject_id: int
+    subject_code: str
+    doc_type: str
+    context: dict[str, Any]
+    title: str
+    images: dict[str, bytes] = field(default_factory=dict)
+    summary: dict[str, Any] | None = None
+
+
+@dataclass
+class ResolvedRequest:
+    """Everything a request resolved to."""
+
+    scope: OrgRef
+    plan: str
+    term: str
+    documents: list[PlannedDocument]
+
+
+def _suffix(scope: OrgRef, root: OrgRef) -> str:
+    return "" if scope.id == root.id else f" ({scope.name})"
+
+
+def _ids(result: StatusResult) -> dict[str, int]:
+    return {str(c): int(i) for c, i in zip(result.units["code"], result.units["id"], strict=True)}
+
+
+def _judged_units(result: StatusResult, scope: OrgRef) -> list[int]:
+    """units(S) in tree order, or S itself when S has none (a leaf's report is about itself)."""
+    ids = _ids(result)
+    units = [ids[u["code"]] for u in result.document["units"]]
+    return units or [scope.id]
+
+
+def _records(frame: pd.DataFrame) -> dict[int, dict[str, Any]]:
+    """A frame with an `id` column as plain rows by id."""
+    return {int(r["id"]): {str(k): v for k, v in r.items()} for r in frame.to_dict("records")}
+
+
+def _opt_int(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _date(value: Any) -> date | None:
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).date()
+
+
+def _previous(
+    session: Session, scope: OrgRef, as_of: date, issuer_code: str
+) -> PreviousReport | None:
+    row = archive.latest_archived(session, kind="progress", scope_id=scope.id, before=as_of)
+    if row is None or row.summary is None:
+        return None
+    line = pf.number_line(row.number, row.doc_type, issuer_code) if row.number else None
+    return PreviousReport(as_of=row.as_of, number_line=line, summary=row.summary)
+
+
+class _Builder:
+    """Builds the planned documents of one request (one per kind method)."""
+
+    def __init__(
+        self,
+        session: Session,
+        settings: Settings,
+        scope: OrgRef,
+        root: OrgRef,
+        result: StatusResult,
+        plan: Plan,
+        as_of: date,
+        term: str,
+    ) -> None:
+        self.s, self.settings, self.scope, self.root = session, settings, scope, root
+        self.result, self.status, self.plan, self.as_of = result, result.document, plan, as_of
+        self.term = term
+        self.units = _records(result.units)
+        self.names = {i: str(r["name"]) for i, r in self.units.items()}
+
+    def doc(self, head: pf.DocumentHead) -> dict[str, Any]:
+        return pf.doc_context(
+            head,
+            issuer=self.settings.issuer,
+            as_of=self.as_of,
+            number=None,
+            term=self.settings.term,
+        )
+
+    def report_head(self, subject: str) -> pf.DocumentHead:
+        return pf.DocumentHead(pf.REPORT, "Báo cáo", subject, list(self.settings.issuer.recipients))
+
+    def one(
+        self, kind: str, subject: str, context: dict[str, Any], **extra: Any
+    ) -> PlannedDocument:
+        template = extra.pop("template", kind)
+        return PlannedDocument(
+            kind=kind,
+            template=template,
+            subject_id=self.scope.id,
+            subject_code=self.scope.code,
+            doc_type=pf.REPORT,
+            context=context,
+            title=f"Báo cáo {subject}",
+            **extra,
+        )
+
+    def progress(self) -> list[PlannedDocument]:
+        subject = (
+            f"Tiến độ chuẩn bị đại hội đảng bộ, chi bộ nhiệm kỳ {term_label(self.settings.term)}"
+            f"{_suffix(self.scope, self.root)}"
+        )
+        has_chart = bool(self.status["units"])
+        previous = _previous(self.s, self.scope, self.as_of, self.settings.issuer.code)
+        ctx = context_status.build_progress_context(
+            doc=self.doc(self.report_head(subject)),
+            status=self.status,
+            scope_name=self.scope.name,
+            previous=previous,
+            has_chart=has_chart,
+        )
+        images = {"stages": charts.stages_chart(self.status["stages"])} if has_chart else {}
+        return [
+            self.one(
+                "progress",
+                subject,
+                ctx,
+                images=images,
+                summary=context_status.progress_summary(self.status),
+            )
+        ]
+
+    def targets(self) -> list[PlannedDocument]:
+        year = self.status["year"]
+        subject = (
+            f"Kết quả thực hiện các chỉ tiêu Chủ đề năm {year if year else ''}".strip()
+            + _suffix(self.scope, self.root)
+        )
+        has_chart = bool(self.status["targets"])
+        ctx = context_status.build_targets_context(
+            doc=self.doc(self.report_head(subject)),
+            status=self.status,
+            scope_name=self.scope.name,
+            has_chart=has_chart,
+        )
+        images = {"targets": charts.targets_chart(self.status["targets"])} if has_chart else {}
+        return [self.one("targets", subject, ctx, images=images)]
+
+    def reminders(self) -> list[PlannedDocument]:
+        ids = _ids(self.result)
+        subject = "V/v đôn đốc hoàn thành các nội dung chuẩn bị đại hội"
+        docs = []
+        for unit in context_status.overdue_units(self.status):
+            head = pf.DocumentHead(pf.LETTER, "", subject, ["Như trên"], addressee=unit["name"])
+            ctx = context_status.build_reminder_context(
+                doc=self.doc(head), unit=unit, as_of=self.as_of
+            )
+            docs.append(
+                PlannedDocument(
+                    kind="reminders",
+                    template="reminders",
+                    subject_id=ids[unit["code"]],
+                    subject_code=unit["code"],
+                    doc_type=pf.LETTER,
+                    context=ctx,
+                    title=subject,
+                )
+            )
+        return docs
+
+    def personnel(self) -> list[PlannedDocument]:
+        row = self.units[self.scope.id]
+        unit = context_records.UnitFacts(
+            name=self.scope.name,
+            level=str(row["level"]),
+            congress_date=_date(row["congress_date"]),
+            committee_size=_opt_int(row["committee_size"]),
+            contents=_opt_int(row["contents"]) or 4,
+        )
+        subject = (
+            f"Nhân sự dự kiến cấp ủy khóa mới của {self.scope.name}, nhiệm kỳ "
+            f"{term_label(self.settings.term)}"
+        )
+        rows = queries.candidates_of(self.s, org_id=self.scope.id, as_of=self.as_of)
+        ctx = context_records.build_personnel_context(
+            doc=self.doc(self.report_head(subject)),
+            unit=unit,
+            plan=self.plan,
+            candidates=rows,
+            as_of=self.as_of,
+        )
+        return [self.one("personnel", subject, ctx)]
+
+    def personnel_subtree(self) -> list[PlannedDocument]:
+        judged = _records(self.result.per_stage["personnel"])
+        rows = []
+        for org_id in _judged_units(self.result, self.scope):
+            j = judged[org_id]
+            rows.append(
+                {
+                    "name": self.names[org_id],
+                    "committee_size": _opt_int(self.units[org_id]["committee_size"]),
+                    "required": int(j["required"]),
+                    "passed": int(j["passed"]),
+                    "nu": int(j["nu"]),
+                    "duoi_40": int(j["duoi_40"]),
+                    "dan_toc": int(j["dan_toc_thieu_so"]),
+                    "lan_dau": int(j["lan_dau"]),
+                    "tren_dh": int(j["tren_dai_hoc"]),
+                    "state": str(j["state"]),
+                }
+            )
+        subject = (
+            f"Tổng hợp nhân sự dự kiến cấp ủy khóa mới nhiệm kỳ {term_label(self.settings.term)}"
+            f"{_suffix(self.scope, self.root)}"
+        )
+        ctx = context_records.build_personnel_subtree_context(
+            doc=self.doc(self.report_head(subject)), scope_name=self.scope.name, rows=rows
+        )
+        return [self.one(SUBTREE_KIND, subject, ctx, template="personnel_subtree")]
+
+    def inspections(self) -> list[PlannedDocument]:
+        path = self.scope.path
+        subject = (
+            f"Kết quả kiểm tra, giám sát phục vụ đại hội nhiệm kỳ {term_label(self.settings.term)}"
+            f"{_suffix(self.scope, self.root)}"
+        )
+        ctx = context_records.build_inspections_context(
+            doc=self.doc(self.report_head(subject)),
+            scope_name=self.scope.name,
+            stage=self.status["stages"]["inspections"],
+            names=self.names,
+            units=_judged_units(self.result, self.scope),
+            inspections=queries.inspections_of(self.s, scope_path=path, as_of=self.as_of),
+            pending=queries.pending_remedies(self.s, scope_path=path, as_of=self.as_of),
+        )
+        return [self.one("inspections", subject, ctx)]
+
+    def feedback(self) -> list[PlannedDocument]:
+        path = self.scope.path
+        draft_row = self.s.execute(stage_queries.current_draft_query(scope_path=path)).first()
+        subject = (
+            "Tổng hợp, tiếp thu, giải trình ý kiến góp ý dự thảo Báo cáo chính trị"
+            f"{_suffix(self.scope, self.root)}"
+        )
+        draft = None
+        sections: list[queries.SectionRow] = []
+        comments: list[queries.CommentRow] = []
+        submissions: list[queries.SubmissionRow] = []
+        if draft_row is not None:
+            draft = {"title": draft_row.title, "deadline": draft_row.deadline}
+            sections = queries.draft_sections(self.s, draft_id=draft_row.id)
+            comments = queries.comments_of(
+                self.s, draft_id=draft_row.id, scope_path=path, as_of=self.as_of
+            )
+            submissions = queries.submissions_of(
+                self.s, draft_id=draft_row.id, scope_path=path, as_of=self.as_of
+            )
+        ctx = context_records.build_feedback_context(
+            doc=self.doc(self.report_head(subject)),
+            scope_name=self.scope.name,
+            draft=draft,
+            sections=sections,
+            comments=comments,
+            submissions=submissions,
+            names=self.names,
+            units=_judged_units(self.result, self.scope),
+        )
+        return [self.one("feedback", subject, ctx)]
+
+    def training(self) -> list[PlannedDocument]:
+        path = self.scope.path
+        units = [
+            (org_id, self.names[org_id], _opt_int(self.units[org_id]["committee_size"]))
+            for org_id in _judged_units(self.result, self.scope)
+        ]
+        roles = [(int(c), r) for c, r in self.s.execute(stage_queries.course_roles_query())]
+        subject = f"Kết quả tập huấn nghiệp vụ công tác đại hội{_suffix(self.scope, self.root)}"
+        ctx = context_records.build_training_context(
+            doc=self.doc(self.report_head(subject)),
+            scope_name=self.scope.name,
+            stage=self.status["stages"]["training"],
+            sessions=queries.sessions_by(self.s, as_of=self.as_of),
+            attendance=queries.attendance_counts(self.s, scope_path=path, as_of=self.as_of),
+            units=units,
+            course_roles=roles,
+            satisfied=queries.satisfied_pairs(self.s, scope_path=path, as_of=self.as_of),
+            titles=queries.course_titles(self.s),
+        )
+        return [self.one("training", subject, ctx)]
+
+
+def plan_documents(
+    session: Session,
+    *,
+    settings: Settings,
+    kind: str,
+    scope: str | None,
+    as_of: date,
+    plan: str | None,
+    year: int | None,
+    subtree: bool,
+) -> ResolvedRequest:
+    """Resolve a request into documents with their contexts (one read transaction)."""
+    ref = resolve_scope(session, code=scope)
+    root = find_root(session)
+    result = status_result(session, scope=ref.code, as_of=as_of, plan=plan, year=year)
+    chosen = packaged_plans()[result.document["plan"]]
+    term = archive.term_on(session, root_id=root.id, term=settings.term, day=as_of)
+    builder = _Builder(session, settings, ref, root, result, chosen, as_of, term)
+    method = "personnel_subtree" if kind == "personnel" and subtree else kind
+    documents: list[PlannedDocument] = getattr(builder, method)()
+    return ResolvedRequest(scope=ref, plan=chosen.name, term=term, documents=documents)
