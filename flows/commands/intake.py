@@ -133,7 +133,7 @@ def _report(outcome: FileOutcome) -> None:
         err_console.print(f"[bold red]Lỗi:[/] {escape(outcome.message or name)}", highlight=False)
         if len(outcome.issues) > 1 or outcome.issues[0].message != outcome.message:
             for issue in outcome.errors:
-                err_console.print(f"  - {escape(issue.text())}", highlight=False)
+                err_console.print(f"  - {escape(issue.text())}", highlight=False, soft_wrap=True)
         if outcome.error_workbook:
             err_console.print(
                 f"  Tệp lỗi để đơn vị sửa và gửi lại: {escape(str(outcome.error_workbook))}",
@@ -142,7 +142,9 @@ def _report(outcome: FileOutcome) -> None:
     elif outcome.state is IntakeState.DUPLICATE:
         console.print(f"{escape(outcome.message or name)}", highlight=False)
     for issue in outcome.warnings:
-        err_console.print(f"  [yellow]Cảnh báo:[/] {escape(issue.text())}", highlight=False)
+        err_console.print(
+            f"  [yellow]Cảnh báo:[/] {escape(issue.text())}", highlight=False, soft_wrap=True
+        )
 
 
 def _summary(outcomes: list[FileOutcome]) -> Table:

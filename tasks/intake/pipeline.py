@@ -111,6 +111,14 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def sort_issues(issues: list[Issue]) -> list[Issue]:
+    """File-level problems first, then by sheet (in order of appearance), row and column."""
+    sheets: dict[str | None, int] = {None: -1}
+    for i in issues:
+        sheets.setdefault(i.sheet, len(sheets))
+    return sorted(issues, key=lambda i: (sheets[i.sheet], i.row or 0, i.col_idx or 0))
+
+
 def _recognise(wb: Workbook) -> FormSpec:
     """The form of a workbook: `_meta` (form, version), else its sheet names (rule 1)."""
     forms = all_forms()
@@ -139,6 +147,10 @@ def _recognise(wb: Workbook) -> FormSpec:
     return spec
 
 
+def _registry_empty(session: Session) -> bool:
+    return session.scalar(select(Organisation.id).limit(1)) is None
+
+
 def _sender(session: Session, wb: Workbook, opts: ImportOptions) -> OrgRef | None:
     """The sender: the transport's, checked against `_meta.org_code`; else `_meta`; else root."""
     meta_code = (wb.meta or {}).get("org_code", "").strip().upper() or None
@@ -153,8 +165,7 @@ def _sender(session: Session, wb: Workbook, opts: ImportOptions) -> OrgRef | Non
             return find_org(session, code=code)
         return find_root(session) if opts.default_to_root else None
     except UnknownOrganisation as e:
-        registry_empty = session.scalar(select(Organisation.id).limit(1)) is None
-        if registry_empty:
+        if _registry_empty(session):
             return None
         raise FileRefused(f"Không tìm thấy đơn vị gửi có mã '{code}'") from e
 
@@ -209,9 +220,15 @@ def import_file(
             raise FileRefused(f"Chưa hỗ trợ nhập biểu mẫu '{spec.form}'")
         with read_session(engine) as s:
             sender = _sender(s, wb, opts)
-            if sender is None and importer.needs_sender:
+            if sender is None and _registry_empty(s):
+                if importer.needs_sender:
+                    raise FileRefused(
+                        "Chưa có đơn vị nào: hãy nhập danh sách tổ chức đảng (biểu mẫu don-vi) trước"
+                    )
+            elif sender is None:
                 raise FileRefused(
-                    "Chưa có đơn vị nào: hãy nhập danh sách tổ chức đảng (biểu mẫu don-vi) trước"
+                    "Không xác định được đơn vị gửi: hãy đặt tệp trong thư mục inbox/<mã đơn vị>/ "
+                    "hoặc dùng --org"
                 )
     except FileRefused as e:
         return _refuse(engine, outcome, e.message, opts)
@@ -254,9 +271,12 @@ def import_file(
         outcome.message = f"Tệp '{path.name}' đã được nhập trước đây: không có thay đổi"
         return outcome
     outcome.state = IntakeState.ACCEPTED
+    if outcome.sender is None:  # a registry created from nothing: its root sent it
+        with read_session(engine) as s:
+            outcome.sender = find_root(s).code
     outcome.rows = result.rows
     outcome.counts = result.counts
-    outcome.issues = [i for i in parsed.issues if not i.is_error] + result.issues
+    outcome.issues = sort_issues([i for i in parsed.issues if not i.is_error] + result.issues)
     return outcome
 
 
@@ -336,7 +356,7 @@ def _rejected(
     engine: Engine, outcome: FileOutcome, wb: Workbook, r: _Rejected, opts: ImportOptions
 ) -> FileOutcome:
     """Rolled back: write the error workbook (when cells are located) and mark the record."""
-    outcome.issues = r.issues
+    outcome.issues = sort_issues(r.issues)
     outcome.message = (
         f"Tệp '{outcome.path.name}' bị từ chối: {len(outcome.errors)} lỗi; không có dữ liệu nào "
         "được ghi"
