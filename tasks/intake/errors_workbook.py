@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -27,9 +28,14 @@ def error_workbook_path(source: Path, out_dir: Path | None = None) -> Path:
     return (out_dir or source.parent) / f"{source.stem}_loi.xlsx"
 
 
+def printable(value: str) -> str:
+    """Control characters a worksheet cannot hold, shown as `<U+000B>`."""
+    return str(ILLEGAL_CHARACTERS_RE.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", value))
+
+
 def set_text(cell: Any, value: str | None) -> None:
     """Write a string as text even when it begins with `=`, `+`, `-` or `@` (no formula)."""
-    cell.value = value
+    cell.value = None if value is None else printable(value)
     if isinstance(value, str) and value:
         cell.data_type = "s"
         if value[0] in "=+-@":
@@ -64,7 +70,7 @@ def write_error_workbook(source: Path, issues: Sequence[Issue], out: Path) -> Pa
             continue
         cell = ws.cell(row, col)
         cell.fill = _ERROR_FILL if any(i.is_error for i in found) else _WARNING_FILL
-        text = "\n".join(i.message for i in found)
+        text = printable("\n".join(i.message for i in found))
         comment = Comment(text, "daihoi")
         comment.width, comment.height = 320, 40 + 20 * len(found)
         cell.comment = comment

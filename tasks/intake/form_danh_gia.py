@@ -121,11 +121,12 @@ def prefill(session: Session, org: OrgRef) -> dict[str, list[dict[str, Any]]]:
         .where(at_or_under(org.path))
     )
     rows = session.execute(stmt).all()
-    codes = dict(
-        session.execute(select(Organisation.id, Organisation.code).where(at_or_under(org.path)))
-        .tuples()
-        .all()
-    )
+    codes: dict[int, str] = {
+        r.id: r.code
+        for r in session.execute(
+            select(Organisation.id, Organisation.code).where(at_or_under(org.path))
+        )
+    }
 
     def order(r: Any) -> tuple[Any, ...]:
         ids = [int(p) for p in r.path.strip("/").split("/") if p]

@@ -100,13 +100,12 @@ def _check(
     org_ids = {u.id for u in all_units.values()}
     existing = _existing(session, org_ids)
     sender_ids = {e["sender_org_id"] for e in existing.values() if e["sender_org_id"]}
-    paths = dict(
-        session.execute(
+    paths: dict[int, str] = {
+        r.id: r.path
+        for r in session.execute(
             select(Organisation.id, Organisation.path).where(Organisation.id.in_(sender_ids))
         )
-        .tuples()
-        .all()
-    )
+    }
     for row in first.rows:
         key = keys.get(row.number)
         old = existing.get(key) if key else None

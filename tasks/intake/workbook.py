@@ -14,6 +14,7 @@ from typing import Any
 import openpyxl
 from defusedxml import ElementTree as SafeET
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.escape import unescape
 
 from models.settings import Limits
 from tasks.intake.cells import Cell, is_empty, is_total_label
@@ -287,8 +288,12 @@ def data_rows(
             uncalc = value is None and src.coordinate in uncalculated
             if value is None and not uncalc:
                 continue
-            if isinstance(value, str) and not value.strip():
-                continue
+            if isinstance(value, str):
+                if "_x" in value:
+                    # OOXML writes control characters as _xHHHH_; openpyxl leaves them escaped.
+                    value = unescape(value)
+                if not value.strip():
+                    continue
             cells[fname] = Cell(value, src.number_format or "General", uncalc)
         if not cells:
             continue
