@@ -11,7 +11,7 @@ import typer
 from flows.commands.common import console, open_database, optional_date, scope_or_fail
 from models.db import read_session, write_session
 from models.settings import get_settings
-from tasks.errors import UserError
+from tasks.errors import UsageError, UserError
 
 draft_app = typer.Typer(
     help="Dự thảo Báo cáo chính trị.\n\nVí dụ: daihoi draft import du-thao.docx",
@@ -86,11 +86,14 @@ def export_tiep_thu_command(
     from tasks.intake.tiep_thu_export import export_tiep_thu
 
     if out.suffix.lower() != ".xlsx":
-        raise UserError("--out: tên tệp phải có đuôi .xlsx")
+        raise UsageError("--out: tên tệp phải có đuôi .xlsx")
     engine = open_database()
     with read_session(engine) as session:
         scope = scope_or_fail(session, org)
-        count = export_tiep_thu(session, scope=scope, out=out)
+        try:
+            count = export_tiep_thu(session, scope=scope, out=out)
+        except OSError as e:
+            raise UserError(f"Không ghi được tệp '{out}': {e.strerror}") from e
     console.print(f"Đã ghi {count} ý kiến cần tiếp thu, giải trình vào {out}")
 
 

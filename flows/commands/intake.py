@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from flows.commands.common import console, err_console, open_database, optional_date, scope_or_fail
+from flows.commands.draft import export_tiep_thu_command
 from models.db import read_session
 from models.enums import IntakeState
 from tasks.errors import UsageError, UserError
@@ -207,4 +208,5 @@ def register(app: typer.Typer) -> None:
     """Add `forms`, `import` and the `export` group (intake B adds `export tiep-thu` to it)."""
     app.command("forms")(forms)
     app.command("import")(import_)
+    export_app.command("tiep-thu")(export_tiep_thu_command)
     app.add_typer(export_app, name="export")

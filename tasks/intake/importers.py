@@ -85,13 +85,6 @@ class FormImporter:
 
 
 IMPORTERS: dict[str, FormImporter] = {}
-# Forms whose importers share a module (intake B); the module registers them on import.
-_SHARED_MODULES = {
-    "gop-y": "feedback_forms",
-    "tiep-thu": "tiep_thu_import",
-    "lop-tap-huan": "training_forms",
-    "tap-huan": "training_forms",
-}
 
 
 def register(importer: FormImporter) -> FormImporter:
