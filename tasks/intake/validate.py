@@ -8,9 +8,10 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from tasks.intake.cells import Cell, parse_cell
-from tasks.intake.issues import Issue, error, shown
+from tasks.intake.errors_workbook import ERRORS_SHEET
+from tasks.intake.issues import Issue, error, shown, warning
 from tasks.intake.spec import FormSpec, SheetSpec
-from tasks.intake.workbook import Header, Workbook, data_rows, find_header
+from tasks.intake.workbook import META_SHEET, Header, Workbook, data_rows, find_header
 
 REQUIRED_MSG = "thiếu giá trị bắt buộc"
 
@@ -186,4 +187,10 @@ def parse_form(wb: Workbook, spec: FormSpec) -> ParsedForm:
         parsed, sheet_issues = parse_sheet(ws, sheet_spec, wb.uncalculated.get(ws.title, set()))
         sheets[sheet_spec.id] = parsed
         issues.extend(sheet_issues)
+    known = {s.title for s in sheets.values() if s.title} | {META_SHEET, ERRORS_SHEET}
+    issues.extend(
+        warning(f"sheet không thuộc biểu mẫu {spec.form}, bị bỏ qua", sheet=name)
+        for name in wb.sheet_names
+        if name not in known
+    )
     return ParsedForm(spec=spec, sheets=sheets, issues=issues)
