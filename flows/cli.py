@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from flows.commands import draft, intake, maintenance, override, report, run, setup, status
+from flows.commands import demo, draft, intake, maintenance, override, report, run, setup, status
 from tasks.errors import UserError
 
 app = typer.Typer(
@@ -27,7 +27,7 @@ def _root() -> None:
     """Theo dõi chuẩn bị đại hội đảng bộ các cấp."""
 
 
-for module in (setup, draft, status, run, report, override, maintenance, intake):
+for module in (setup, demo, draft, status, run, report, override, maintenance, intake):
     module.register(app)
 
 
