@@ -231,7 +231,7 @@ def build_tree(session: Session) -> dict[str, int]:
             section_id=sec2.id,
             section_number="II",
             kind=CommentKind.BO_SUNG,
-            text=COMMENT_TEXT,
+            text="Bổ sung nội dung chuyển đổi số",
             text_key="chuyen doi so",
         ),
         Comment(
@@ -257,6 +257,14 @@ def build_tree(session: Session) -> dict[str, int]:
             kind=CommentKind.SUA_DOI,
             text="Sửa số liệu đảng viên mới",
             text_key="sua so lieu",
+        ),
+        Comment(
+            submission_id=subs["CB-B"],
+            section_id=sec1.id,
+            section_number="I",
+            kind=CommentKind.KHAC,
+            text=COMMENT_TEXT,
+            text_key="do luong ket qua",
         ),
     ]
     session.add_all(comments)

@@ -359,4 +359,4 @@ def satisfied_pairs(
 
 def course_titles(session: Session) -> dict[int, str]:
     """Every course's title by id."""
-    return dict(session.execute(select(Course.id, Course.title)).tuples().all())
+    return {int(r[0]): str(r[1]) for r in session.execute(select(Course.id, Course.title))}
