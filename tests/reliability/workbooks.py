@@ -152,3 +152,19 @@ def counts(session: Session | None = None) -> dict[str, int]:
 def excel_date(d: date) -> datetime:
     """A date as openpyxl writes an Excel date cell."""
     return datetime(d.year, d.month, d.day)
+
+
+def fill_form(
+    path: Path, sheet: str, rows: Sequence[dict[str, Any]], *, header_row: int = 4
+) -> Path:
+    """Type rows (by label) into a workbook `daihoi forms` wrote, as a person would."""
+    from tasks.intake.workbook import header_label
+
+    book = openpyxl.load_workbook(path)
+    ws = book[sheet]
+    columns = {header_label(c.value): c.column for c in ws[header_row] if c.value}
+    for r, row in enumerate(rows, start=header_row + 1):
+        for label, value in row.items():
+            ws.cell(r, columns[label], value)
+    book.save(path)
+    return path
