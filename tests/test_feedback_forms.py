@@ -20,6 +20,7 @@ from tasks.intake.draft_docx import ParsedDraft, ParsedSection
 from tasks.intake.draft_import import import_draft
 from tasks.intake.pipeline import FileOutcome, ImportOptions, import_file
 from tests.factories import add_org
+from tests.test_draft_import import run_cli
 
 pytestmark = pytest.mark.db
 
@@ -317,8 +318,6 @@ def test_a_unit_comments_on_its_nearest_ancestors_draft(engine: Engine, tmp_path
 
 
 def test_import_command_passes_the_letter_number_and_date(engine: Engine, tmp_path: Path) -> None:
-    from tests.test_draft_import import run_cli
-
     ids = add_tree(engine)
     add_draft(engine, ids["DU"])
     path = gop_y(tmp_path / "g.xlsx", ["I.2", "Sửa đổi", "Một ý"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,12 +15,13 @@ from sqlalchemy import Engine, select
 
 from models.db import read_session, write_session
 from models.enums import AuditAction, CommentKind, DispositionAction, IntakeState
-from models.feedback import Comment, Disposition, Submission
+from models.feedback import Comment, Disposition, DraftSection, Submission
 from models.queries import find_org
 from models.records import AuditEvent
 from tasks.intake.draft_docx import section_key
 from tasks.intake.tiep_thu_export import COLUMNS, SHEET, export_tiep_thu
 from tasks.text import norm_key
+from tests.test_draft_import import run_cli
 from tests.test_feedback_forms import add_draft, add_tree, messages, run_import
 
 pytestmark = pytest.mark.db
@@ -43,8 +45,6 @@ COMMENTS = [
 
 def add_comments(engine: Engine, ids: dict[str, int], draft_id: int) -> dict[str, int]:
     """COMMENTS as stored rows; returns text → comment id."""
-    from models.feedback import DraftSection
-
     with write_session(engine) as s:
         sections = {
             section_key(r.number): (r.id, r.number)
@@ -141,8 +141,6 @@ def test_export_writes_formula_like_text_as_text(
     for text in ('=HYPERLINK("http://x")', "+Sửa câu đầu", "@Lược bỏ đoạn 3"):
         assert cells[text].data_type == "s"
         assert cells[text].quotePrefix
-    import zipfile
-
     xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in xml and "<f " not in xml  # no formula anywhere
     validations = ws.data_validations.dataValidation
@@ -354,8 +352,6 @@ def test_generated_dispositions_round_trip_export_import_export(
 def test_export_tiep_thu_command_writes_the_workbook(
     engine: Engine, setup: dict[str, int], tmp_path: Path
 ) -> None:
-    from tests.test_draft_import import run_cli
-
     out = tmp_path / "ra" / "tiep-thu.xlsx"
     code, text = run_cli("export", "tiep-thu", "--org", "DB-C", "--out", str(out))
     assert code == 0, text
@@ -366,8 +362,6 @@ def test_export_tiep_thu_command_writes_the_workbook(
 
 
 def test_export_tiep_thu_without_a_draft_says_so(engine: Engine, tmp_path: Path) -> None:
-    from tests.test_draft_import import run_cli
-
     add_tree(engine)
     code, text = run_cli("export", "tiep-thu", "--out", str(tmp_path / "t.xlsx"))
     assert code == 1
