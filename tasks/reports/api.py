@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 from models.db import read_session, write_session
@@ -20,7 +19,7 @@ from tasks.errors import UsageError
 from tasks.reports import archive
 from tasks.reports import party_format as pf
 from tasks.reports.plan_docs import KINDS, PlannedDocument, ResolvedRequest, plan_documents
-from tasks.reports.render import CompiledTemplate, load_template
+from tasks.reports.render import CompiledTemplate, load_template, template_dir
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -51,7 +50,7 @@ def template_path(name: str, settings: Settings | None = None) -> Path:
     own = settings.home / "templates" / f"{name}_tpl.docx"
     if own.is_file():
         return own
-    return Path(str(resources.files("templates").joinpath(f"{name}_tpl.docx")))
+    return template_dir() / f"{name}_tpl.docx"
 
 
 def file_name(kind: str, subject_code: str, as_of: date, number: int | None) -> str:

@@ -14,8 +14,6 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from datetime import date
-from importlib import resources
-from pathlib import Path
 
 from docx.document import Document as DocumentObject
 
@@ -35,6 +33,7 @@ from tasks.reports.docx_build import (
     sign_off,
     tag,
 )
+from tasks.reports.render import template_dir
 
 # The date pinned into the packaged templates' properties (the format's reference year).
 BUILD_DATE = date(2025, 1, 1)
@@ -590,11 +589,6 @@ def build(name: str) -> bytes:
             data = docx_zip.core_properties(as_of=BUILD_DATE, title="")
         entries.append(docx_zip.deflate(info.filename, data, level=9))
     return docx_zip.write_zip(entries)
-
-
-def template_dir() -> Path:
-    """Where the packaged templates live (the `templates` package)."""
-    return Path(str(resources.files("templates")))
 
 
 def main() -> None:

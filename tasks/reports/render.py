@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +168,18 @@ def compile_template(
         sources=sources,
         charts=charts,
     )
+
+
+def template_dir() -> Path:
+    """Where the packaged templates live (the `templates` package)."""
+    try:
+        return Path(str(resources.files("templates")))
+    except NotADirectoryError:
+        # A stale editable install can expose `templates` as a namespace package outside the
+        # checkout; its first path entry is still the package folder.
+        import templates
+
+        return Path(next(iter(templates.__path__)))
 
 
 _cache: dict[tuple[str, tuple[float, ...] | None], CompiledTemplate] = {}
