@@ -7,20 +7,18 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import docx
 from docx.document import Document as DocxDocument
-from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
 
 from models.settings import Limits
+from tasks.intake.docx_styles import ListCounters, bold_prefix, num_pr, roman, style_level
 from tasks.text import nfc, norm_key
 
 GENERAL_SECTION = "Chung"
 MAX_LEVEL = 3
 
-_HEADING_NAME = re.compile(r"^heading\s+([1-9])$", re.IGNORECASE)
 # A printed number: one or more components (Roman, Arabic, a lowercase letter) joined by '.',
 # then '.' or ')', then a space or a letter (so "1.500 người" is not a heading "1").
 _ROMAN = r"(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
@@ -85,123 +83,9 @@ def section_key(number: str) -> str:
     return re.sub(r"\s+", "", nfc(number)).rstrip(".").upper()
 
 
-def roman(n: int) -> str:
-    """Upper-case Roman numeral of a positive integer."""
-    out = []
-    for value, sym in (
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ):
-        count, n = divmod(n, value)
-        out.append(sym * count)
-    return "".join(out)
-
-
-def letter(n: int) -> str:
-    """Word's lowerLetter format: a … z, then aa … zz, aaa …"""
-    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
-
-
-def _format_number(n: int, fmt: str) -> str | None:
-    if fmt in ("none", "bullet"):
-        return None
-    if fmt == "upperRoman":
-        return roman(n)
-    if fmt == "lowerRoman":
-        return roman(n).lower()
-    if fmt == "lowerLetter":
-        return letter(n)
-    if fmt == "upperLetter":
-        return letter(n).upper()
-    if fmt == "decimalZero":
-        return f"{n:02d}"
-    return str(n)
-
-
 def _fmt_level(fmt: str) -> int | None:
     """The heading level a bold auto-numbered paragraph has by its number format."""
     return {"upperRoman": 1, "decimal": 2, "lowerLetter": 3}.get(fmt)
-
-
-def _val(el: Any, tag: str) -> str | None:
-    child = el.find(qn(tag)) if el is not None else None
-    return None if child is None else child.get(qn("w:val"))
-
-
-def _style_chain(style: Any) -> Iterator[Any]:
-    seen: set[int] = set()
-    while style is not None and id(style) not in seen:
-        seen.add(id(style))
-        yield style
-        style = style.base_style
-
-
-class _Numbering:
-    """Word's list counters, advanced paragraph by paragraph as Word would."""
-
-    def __init__(self, document: DocxDocument) -> None:
-        self.formats: dict[str, dict[int, tuple[int, str]]] = {}
-        self.style_levels: dict[tuple[str, str], int] = {}
-        self.num_abstract: dict[str, str] = {}
-        self.num_overrides: dict[str, dict[int, int]] = {}
-        self.counters: dict[tuple[str, str], dict[int, int]] = {}
-        try:
-            root = document.part.numbering_part.element
-        except (KeyError, NotImplementedError):
-            return
-        for absn in root.findall(qn("w:abstractNum")):
-            aid = absn.get(qn("w:abstractNumId"))
-            levels: dict[int, tuple[int, str]] = {}
-            for lvl in absn.findall(qn("w:lvl")):
-                ilvl = int(lvl.get(qn("w:ilvl"), "0"))
-                levels[ilvl] = (int(_val(lvl, "w:start") or 1), _val(lvl, "w:numFmt") or "decimal")
-                pstyle = _val(lvl, "w:pStyle")
-                if pstyle:
-                    self.style_levels[(aid, pstyle)] = ilvl
-            self.formats[aid] = levels
-        for num in root.findall(qn("w:num")):
-            nid = num.get(qn("w:numId"))
-            self.num_abstract[nid] = _val(num, "w:abstractNumId") or ""
-            overrides = {}
-            for ov in num.findall(qn("w:lvlOverride")):
-                start = _val(ov, "w:startOverride")
-                if start is not None:
-                    overrides[int(ov.get(qn("w:ilvl"), "0"))] = int(start)
-            self.num_overrides[nid] = overrides
-
-    def advance(
-        self, num_id: str, ilvl: int | None, style_ids: list[str]
-    ) -> tuple[str, str] | None:
-        """Count one numbered paragraph; its number as Word shows it at its level, and the format."""
-        aid = self.num_abstract.get(num_id)
-        if aid is None or aid not in self.formats:
-            return None
-        if ilvl is None:
-            ilvl = next(
-                (self.style_levels[(aid, s)] for s in style_ids if (aid, s) in self.style_levels), 0
-            )
-        start, fmt = self.formats[aid].get(ilvl, (1, "decimal"))
-        overrides = self.num_overrides.get(num_id, {})
-        # A list instance with a start override restarts; others continue their abstract list.
-        key = ("num", num_id) if overrides else ("abs", aid)
-        counters = self.counters.setdefault(key, {})
-        start = overrides.get(ilvl, start)
-        counters[ilvl] = counters.get(ilvl, start - 1) + 1
-        for deeper in [k for k in counters if k > ilvl]:
-            del counters[deeper]
-        text = _format_number(counters[ilvl], fmt)
-        return None if text is None else (text, fmt)
 
 
 @dataclass
@@ -213,77 +97,21 @@ class _Para:
     bold_prefix: str
 
 
-def _style_level(paragraph: Paragraph) -> int | None:
-    """1–9 when the paragraph's style (or the paragraph) is a heading or has an outline level."""
-    ppr = paragraph._p.pPr
-    own = _val(ppr, "w:outlineLvl")
-    if own is not None and own.isdigit() and int(own) < 9:
-        return int(own) + 1
-    for style in _style_chain(paragraph.style):
-        m = _HEADING_NAME.match(style.name or "")
-        if m and style.builtin is not False:
-            return int(m[1])
-        lvl = _val(style.element.pPr, "w:outlineLvl")
-        if lvl is not None and lvl.isdigit():
-            return int(lvl) + 1 if int(lvl) < 9 else None
-    return None
-
-
-def _num_pr(paragraph: Paragraph) -> tuple[str, int | None, list[str]] | None:
-    """(numId, ilvl, style ids) of the paragraph's automatic numbering, if any."""
-    style_ids = [s.style_id for s in _style_chain(paragraph.style)]
-    elements = [paragraph._p.pPr] + [s.element.pPr for s in _style_chain(paragraph.style)]
-    for ppr in elements:
-        numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
-        if numpr is None:
-            continue
-        num_id = _val(numpr, "w:numId")
-        if num_id is None:
-            continue
-        if num_id == "0":  # numbering explicitly switched off
-            return None
-        ilvl = _val(numpr, "w:ilvl")
-        return num_id, (int(ilvl) if ilvl is not None else None), style_ids
-    return None
-
-
-def _bold_prefix(paragraph: Paragraph) -> str:
-    """The text of the paragraph's leading bold runs (whitespace runs do not break it)."""
-    para_bold = next(
-        (s.font.bold for s in _style_chain(paragraph.style) if s.font.bold is not None), None
-    )
-    out = []
-    for run in paragraph.runs:
-        text = run.text
-        bold = run.bold
-        if bold is None:
-            bold = next(
-                (s.font.bold for s in _style_chain(run.style) if s.font.bold is not None),
-                para_bold,
-            )
-        if not bold and text.strip():
-            break
-        out.append(text)
-    return "".join(out)
-
-
 def _clean_title(text: str) -> str:
     return " ".join(nfc(text).split()).rstrip(":").strip()
 
 
 def _read_paragraphs(document: DocxDocument) -> list[_Para]:
-    numbering = _Numbering(document)
+    numbering = ListCounters(document)
     paras = []
     for index, paragraph in enumerate(document.paragraphs, start=1):
-        numpr = _num_pr(paragraph)
+        numpr = num_pr(paragraph)
         # Every numbered paragraph advances its list, headings or not, as in Word.
         auto = numbering.advance(*numpr) if numpr else None
         text = nfc(paragraph.text)
         if not text:
             continue
-        paras.append(
-            _Para(index, text, _style_level(paragraph), auto, nfc(_bold_prefix(paragraph)))
-        )
+        paras.append(_Para(index, text, style_level(paragraph), auto, nfc(bold_prefix(paragraph))))
     return paras
 
 
