@@ -115,7 +115,7 @@ def _structure(passed: Sequence[CandidateRow], plan: Plan, age_ref: date) -> lis
                 "target": f"≥ {target.min_share * 100:g}%".replace(".", ",") if target else "—",
                 "met": (
                     ""
-                    if target is None
+                    if target is None or not passed
                     else "Đạt"
                     if count >= target.required(len(passed))
                     else "Chưa đạt"
