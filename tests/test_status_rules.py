@@ -587,7 +587,8 @@ def test_feedback_submissions_as_of_the_date_late_flag_and_comment_counts(
     with write_session() as s:
         root = root_only(s)
         draft = add_draft(s, root, date(2025, 3, 10))
-        f1, f2, _, f4 = (add_org(s, c, parent=root) for c in ("F1", "F2", "F3", "F4"))
+        f1, f2, _, f4, f5 = (add_org(s, c, parent=root) for c in ("F1", "F2", "F3", "F4", "F5"))
+        add_submission(s, draft, f5, date(2025, 3, 10))  # on the deadline: not late
         add_submission(
             s,
             draft,
@@ -624,16 +625,18 @@ def test_feedback_submissions_as_of_the_date_late_flag_and_comment_counts(
         "F2": "done",
         "F3": "overdue",
         "F4": "overdue",  # its submission is dated after as_of
+        "F5": "done",
     }
+    assert stage_of(doc, "F5", "feedback")["late"] is False
     assert doc["stages"]["feedback"] == {
-        "units": 4,
-        "applicable": 4,
-        "done": 2,
+        "units": 5,
+        "applicable": 5,
+        "done": 3,
         "overdue": 2,
         "at_risk": 0,
         "on_track": 0,
         "not_started": 0,
-        "progress": 0.5,
+        "progress": 0.6,
         "late": 1,
         "comments": 3,
         "answered": 2,
