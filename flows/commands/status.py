@@ -57,7 +57,9 @@ def _cell(entry: dict[str, Any]) -> str:
     return f"[{style}]{entry['progress'] * 100:.0f}%[/]"
 
 
-LEGEND = "  ".join(f"[{style}]■ {label}[/]" for label, style in STATE_STYLE.values() if label != "—")
+LEGEND = "  ".join(
+    f"[{style}]■ {label}[/]" for label, style in STATE_STYLE.values() if label != "—"
+)
 
 
 def render_summary(doc: dict[str, Any]) -> Table:
@@ -83,12 +85,16 @@ def render_summary(doc: dict[str, Any]) -> Table:
     return table
 
 
-def render_table(doc: dict[str, Any], *, sort: str, limit: int | None) -> Table:
-    """Units × stages, coloured by state, in tree order or most behind first."""
+def render_table(doc: dict[str, Any], *, sort: str, limit: int | None, width: int = 200) -> Table:
+    """Units × stages, coloured by state, in tree order or most behind first.
+
+    Names are shown when the terminal is wide enough; codes always are."""
     as_of = date.fromisoformat(doc["as_of"])
+    with_names = width >= 110
     table = Table(show_lines=False)
     table.add_column("Mã đơn vị", no_wrap=True)
-    table.add_column("Tên tổ chức đảng", overflow="fold", ratio=1, min_width=18)
+    if with_names:
+        table.add_column("Tên tổ chức đảng", overflow="fold", ratio=1, min_width=18)
     table.add_column("Đại hội", no_wrap=True)
     for stage in STAGES:
         table.add_column(STAGE_LABELS[stage], no_wrap=True)
@@ -99,9 +105,10 @@ def render_table(doc: dict[str, Any], *, sort: str, limit: int | None) -> Table:
     for unit in units[:limit] if limit else units:
         indent = "  " * (unit["depth"] - 1) if sort == "tree" else ""
         congress = unit["congress_date"]
+        names = [indent + unit["name"]] if with_names else []
         table.add_row(
-            unit["code"],
-            indent + unit["name"],
+            (indent if not with_names else "") + unit["code"],
+            *names,
             date.fromisoformat(congress).strftime("%d/%m/%y") if congress else "—",
             *[_cell(unit["stages"][s]) for s in STAGES],
             str(lag_days(unit, as_of) or ""),
@@ -110,12 +117,20 @@ def render_table(doc: dict[str, Any], *, sort: str, limit: int | None) -> Table:
 
 
 def status(
-    org: Annotated[str | None, typer.Option("--org", help="Mã đơn vị (mặc định: đơn vị gốc).")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Ngày tính (YYYY-MM-DD hoặc dd/mm/yyyy).")] = None,
-    plan: Annotated[str | None, typer.Option("--plan", help="Tên kế hoạch (vd. ct45-2025).")] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", help="Mã đơn vị (mặc định: đơn vị gốc).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Ngày tính (YYYY-MM-DD hoặc dd/mm/yyyy).")
+    ] = None,
+    plan: Annotated[
+        str | None, typer.Option("--plan", help="Tên kế hoạch (vd. ct45-2025).")
+    ] = None,
     year: Annotated[int | None, typer.Option("--year", help="Năm của các chỉ tiêu.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In JSON (schema 1) ra stdout.")] = False,
-    sort: Annotated[str, typer.Option("--sort", help="tree (cây đơn vị) hoặc lag (trễ nhiều nhất trước).")] = "tree",
+    sort: Annotated[
+        str, typer.Option("--sort", help="tree (cây đơn vị) hoặc lag (trễ nhiều nhất trước).")
+    ] = "tree",
     limit: Annotated[int | None, typer.Option("--limit", help="Chỉ hiện N đơn vị đầu.")] = None,
 ) -> None:
     """Tiến độ từng đơn vị theo 4 nội dung chuẩn bị đại hội, tính đến một ngày.
@@ -139,7 +154,7 @@ def status(
         sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
         return
     console.print(render_summary(doc))
-    console.print(render_table(doc, sort=sort, limit=limit))
+    console.print(render_table(doc, sort=sort, limit=limit, width=console.width))
     console.print(LEGEND)
 
 
