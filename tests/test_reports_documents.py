@@ -13,6 +13,7 @@ from sqlalchemy import Engine, func, select
 
 from models.db import write_session
 from models.records import DocumentCounter, ReportArchive
+from tasks.errors import UsageError, UserError
 from tasks.reports.api import RenderedReport, render_report
 from tasks.reports.plan_docs import KINDS
 from tests.reports_tree import AS_OF, LEAF, OTHER_UNITS, build_tree
@@ -227,3 +228,27 @@ def test_personnel_list_orders_people_by_post_then_name(
     table = docx.Document(str(f.path)).tables[2]
     names = [row.cells[1].text for row in table.rows[1:]]
     assert names == ["Trần Thị Ánh", "Nguyễn Văn Bình", "Lê Văn An"]
+
+
+def test_register_set_aligns_numbers_and_refuses_going_back(
+    tree: dict[str, int], tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    runner = CliRunner()
+    set_41 = runner.invoke(app, ["so-van-ban", "set", "bc", "41"])
+    assert set_41.exit_code == 0, set_41.output
+    assert "41" in set_41.output and "42" in set_41.output
+    out = runner.invoke(
+        app, ["report", "progress", "--as-of", "20/05/2025", "--out", str(tmp_path), "--issue"]
+    )
+    assert out.exit_code == 0, out.output
+    assert (tmp_path / f"progress_ROOT_{AS_OF}_42.docx").is_file()
+    # The CLI's main() turns these into one line and exit codes 1 and 2.
+    back = runner.invoke(app, ["so-van-ban", "set", "BC", "10"])
+    assert isinstance(back.exception, UserError) and back.exception.exit_code == 1
+    assert "không được dùng lại" in back.exception.message
+    unknown = runner.invoke(app, ["report", "nothing"])
+    assert isinstance(unknown.exception, UsageError) and unknown.exception.exit_code == 2
