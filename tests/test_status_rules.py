@@ -49,6 +49,7 @@ from models.enums import (
     InspectionKind,
     InspectionTarget,
     OrgKind,
+    OrgStatus,
     OverrideState,
     PartyRole,
     PoliticalTheory,
@@ -282,7 +283,7 @@ def validator() -> Draft202012Validator:
 
 
 def status(
-    as_of: date, scope: str | None = None, *, plan: str = PLAN, year: int | None = None
+    as_of: date, scope: str | None = None, *, plan: str | None = PLAN, year: int | None = None
 ) -> dict[str, Any]:
     """compute_status in a read session; the document must be plain JSON and schema-valid."""
     with read_session() as s:
@@ -996,6 +997,22 @@ def test_units_are_in_tree_order_depth_first_siblings_by_code(engine: Engine) ->
     assert [u["code"] for u in doc["units"]] == ["A", "A1", "B", "B1", "B10", "B2"]
     for u in doc["units"]:
         assert set(u["stages"]) == set(STAGE_KEYS)
+
+
+def test_dissolved_units_are_left_out_and_the_plan_follows_as_of(engine: Engine) -> None:
+    with write_session() as s:
+        root = root_only(s)
+        add_org(s, "LIVE", parent=root)
+        gone = add_org(s, "GONE", parent=root)
+        add_inspection(s, gone, date(2025, 3, 1), date(2025, 3, 2))
+        gone.status = OrgStatus.DISSOLVED
+    before = status(date(2025, 4, 13), plan=None)
+    assert before["plan"] == "ct35-2024"
+    assert [u["code"] for u in before["units"]] == ["LIVE"]
+    assert before["stages"]["inspections"]["units"] == 1
+    assert before["stages"]["inspections"]["done"] == 0
+    # Without --plan: the latest plan in effect on as_of (ct45-2025 from 2025-04-14).
+    assert status(date(2025, 4, 14), plan=None)["plan"] == "ct45-2025"
 
 
 # ---------------------------------------------------------------------------------------------
