@@ -349,7 +349,7 @@ def trees(min_units: int = 1) -> st.SearchStrategy[tuple[list[int | None], list[
     )
 
 
-@settings(max_examples=8, phases=DB_PHASES)
+@settings(max_examples=6, phases=DB_PHASES)
 @given(tree=trees())
 def test_status_figures_equal_the_rules_applied_by_hand(
     engine: Engine, tree: tuple[list[int | None], list[UnitFacts]]
@@ -389,7 +389,7 @@ def test_status_figures_equal_the_rules_applied_by_hand(
     assert got_units == want_units
 
 
-@settings(max_examples=6, phases=DB_PHASES)
+@settings(max_examples=5, phases=DB_PHASES)
 @given(tree=trees(min_units=3), data=st.data())
 def test_moving_a_unit_moves_its_figures_exactly(
     engine: Engine, tree: tuple[list[int | None], list[UnitFacts]], data: st.DataObject
