@@ -200,13 +200,18 @@ def feedback_query(*, scope_path: str, as_of: date, draft_id: int) -> AnySelect:
 TRAINING_ROLES = (PartyRole.BI_THU, PartyRole.PHO_BI_THU, PartyRole.CAP_UY_VIEN)
 
 
-def course_roles_query() -> AnySelect:
-    """Each course's required roles: the union over its sessions' `Bắt buộc đối với`."""
+def course_roles_query(*, as_of: date) -> AnySelect:
+    """Each course's required roles: the union over its sessions' `Bắt buộc đối với`, over the
+    sessions dated by as_of (session dates are among the facts as_of filters)."""
     return (
-        select(TrainingSession.course_id, SessionRole.role)
+        select(
+            TrainingSession.course_id,
+            SessionRole.role,
+            func.min(TrainingSession.held_on).label("required_from"),
+        )
         .join(SessionRole, SessionRole.session_id == TrainingSession.id)
-        .where(SessionRole.role.in_(TRAINING_ROLES))
-        .distinct()
+        .where(SessionRole.role.in_(TRAINING_ROLES), TrainingSession.held_on <= as_of)
+        .group_by(TrainingSession.course_id, SessionRole.role)
     )
 
 

@@ -175,7 +175,10 @@ def training(
     sat = sat.merge(units[["id", "committee_size"]], on="id", how="inner")
     need_size = sat["role"].map(ROLE_MIN_SIZE)
     sat = sat[sat["committee_size"].fillna(0) >= need_size]
-    g = sat.groupby("id").agg(satisfied=("first_on", "size"), last_first=("first_on", "max"))
+    # A pair is owed from its course's first session requiring the role; the unit is not done
+    # between then and the pair's first attendance, nor before it owes any pair.
+    sat = sat.assign(late_from=sat["first_on"].where(sat["first_on"] > sat["required_from"]))
+    g = sat.groupby("id").agg(satisfied=("first_on", "size"), last_first=("late_from", "max"))
     out = out.merge(g, left_on="id", right_index=True, how="left")
     out["satisfied"] = out["satisfied"].fillna(0).astype("int64")
     out["applicable"] = out["pairs"] > 0
@@ -183,6 +186,22 @@ def training(
         out["applicable"]
     )
     out["done"] = out["applicable"] & (out["satisfied"] == out["pairs"])
-    out["done_on"] = out["last_first"].where(out["done"])
+    owed_from = _first_owed(units, course_roles)
+    done_on = pd.concat([out["last_first"], owed_from], axis=1).max(axis=1)
+    out["done_on"] = done_on.where(out["done"])
     out["warnings"] = [EMPTY] * len(out)
     return out.drop(columns=["last_first"])
+
+
+def _first_owed(units: pd.DataFrame, course_roles: pd.DataFrame) -> pd.Series:
+    """For each unit, the first date it owed any (course, role) pair."""
+    size = units["committee_size"].fillna(0).astype("int64")
+    first = pd.Series(pd.NaT, index=units.index, dtype="datetime64[ns]")
+    for role, min_size in ROLE_MIN_SIZE.items():
+        dates = course_roles.loc[course_roles["role"] == role, "required_from"]
+        if dates.empty:
+            continue
+        start = pd.Timestamp(dates.min())
+        has = size >= min_size
+        first = first.where(~has | (first.notna() & (first <= start)), start)
+    return first

@@ -36,6 +36,7 @@ DATE_COLUMNS = (
     "last_verified",
     "submitted_on",
     "first_on",
+    "required_from",
     "effective_from",
 )
 LEVEL_OF_KIND = {k.value: k.level for k in OrgKind}
@@ -116,7 +117,7 @@ def fetch_inputs(
         draft_id=draft_id,
         draft_deadline=draft.deadline if draft else None,
         feedback=feedback,
-        course_roles=_frame(session, q.course_roles_query()),
+        course_roles=_frame(session, q.course_roles_query(as_of=as_of)),
         attendance=_frame(session, q.attendance_query(scope_path=path, as_of=as_of)),
         overrides=_frame(session, q.overrides_query(scope_path=path, as_of=as_of)),
         year=year,

@@ -7,6 +7,7 @@ and numbering happen later (tasks.reports.api).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,8 +16,9 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from models import stages as stage_queries
-from models.queries import OrgRef, find_root, resolve_scope
+from models.queries import OrgRef, UnknownOrganisation, find_root, resolve_scope
 from models.settings import Settings
+from tasks.errors import UserError
 from tasks.plans import Plan, packaged_plans
 from tasks.reports import archive, charts, context_records, context_status, queries
 from tasks.reports import party_format as pf
@@ -126,14 +128,20 @@ class _Builder:
         return pf.DocumentHead(pf.REPORT, "Báo cáo", subject, list(self.settings.issuer.recipients))
 
     def one(
-        self, kind: str, subject: str, context: dict[str, Any], **extra: Any
+        self,
+        kind: str,
+        subject: str,
+        context: dict[str, Any],
+        about: OrgRef | None = None,
+        **extra: Any,
     ) -> PlannedDocument:
         template = extra.pop("template", kind)
+        org = about or self.scope
         return PlannedDocument(
             kind=kind,
             template=template,
-            subject_id=self.scope.id,
-            subject_code=self.scope.code,
+            subject_id=org.id,
+            subject_code=org.code,
             doc_type=pf.REPORT,
             context=context,
             title=f"Báo cáo {subject}",
@@ -204,27 +212,34 @@ class _Builder:
         return docs
 
     def personnel(self) -> list[PlannedDocument]:
-        row = self.units[self.scope.id]
+        rows = queries.candidates_of(self.s, org_id=self.scope.id, as_of=self.as_of)
+        return [self.unit_personnel(self.scope, rows)]
+
+    def unit_personnel(
+        self, org: OrgRef, candidates: Sequence[queries.CandidateRow]
+    ) -> PlannedDocument:
+        """A unit's own list, from its row of this status (any scope at or above it gives the
+        same row) and its candidates."""
+        row = self.units[org.id]
         unit = context_records.UnitFacts(
-            name=self.scope.name,
+            name=org.name,
             level=str(row["level"]),
             congress_date=_date(row["congress_date"]),
             committee_size=_opt_int(row["committee_size"]),
             contents=_opt_int(row["contents"]) or 4,
         )
         subject = (
-            f"Nhân sự dự kiến cấp ủy khóa mới của {self.scope.name}, nhiệm kỳ "
+            f"Nhân sự dự kiến cấp ủy khóa mới của {org.name}, nhiệm kỳ "
             f"{term_label(self.settings.term)}"
         )
-        rows = queries.candidates_of(self.s, org_id=self.scope.id, as_of=self.as_of)
         ctx = context_records.build_personnel_context(
             doc=self.doc(self.report_head(subject)),
             unit=unit,
             plan=self.plan,
-            candidates=rows,
+            candidates=candidates,
             as_of=self.as_of,
         )
-        return [self.one("personnel", subject, ctx)]
+        return self.one("personnel", subject, ctx, about=org)
 
     def personnel_subtree(self) -> list[PlannedDocument]:
         judged = _records(self.result.per_stage["personnel"])
@@ -309,7 +324,7 @@ class _Builder:
             (org_id, self.names[org_id], _opt_int(self.units[org_id]["committee_size"]))
             for org_id in _judged_units(self.result, self.scope)
         ]
-        roles = [(int(c), r) for c, r in self.s.execute(stage_queries.course_roles_query())]
+        roles = [(int(c), r) for c, r in self.s.execute(stage_queries.course_roles_query(as_of=self.as_of))]
         subject = f"Kết quả tập huấn nghiệp vụ công tác đại hội{_suffix(self.scope, self.root)}"
         ctx = context_records.build_training_context(
             doc=self.doc(self.report_head(subject)),
@@ -325,6 +340,23 @@ class _Builder:
         return [self.one("training", subject, ctx)]
 
 
+def _builder(
+    session: Session,
+    *,
+    settings: Settings,
+    scope: OrgRef,
+    as_of: date,
+    plan: str | None,
+    year: int | None,
+) -> _Builder:
+    """The status of the scope and everything the builder needs besides."""
+    root = find_root(session)
+    result = status_result(session, scope=scope.code, as_of=as_of, plan=plan, year=year)
+    chosen = packaged_plans()[result.document["plan"]]
+    term = archive.term_on(session, root_id=root.id, term=settings.term, day=as_of)
+    return _Builder(session, settings, scope, root, result, chosen, as_of, term)
+
+
 def plan_documents(
     session: Session,
     *,
@@ -338,11 +370,63 @@ def plan_documents(
 ) -> ResolvedRequest:
     """Resolve a request into documents with their contexts (one read transaction)."""
     ref = resolve_scope(session, code=scope)
-    root = find_root(session)
-    result = status_result(session, scope=ref.code, as_of=as_of, plan=plan, year=year)
-    chosen = packaged_plans()[result.document["plan"]]
-    term = archive.term_on(session, root_id=root.id, term=settings.term, day=as_of)
-    builder = _Builder(session, settings, ref, root, result, chosen, as_of, term)
+    builder = _builder(session, settings=settings, scope=ref, as_of=as_of, plan=plan, year=year)
     method = "personnel_subtree" if kind == "personnel" and subtree else kind
     documents: list[PlannedDocument] = getattr(builder, method)()
-    return ResolvedRequest(scope=ref, plan=chosen.name, term=term, documents=documents)
+    return ResolvedRequest(
+        scope=ref, plan=builder.plan.name, term=builder.term, documents=documents
+    )
+
+
+def _nearest_common(session: Session, units: Sequence[OrgRef]) -> OrgRef:
+    """The lowest organisation at or above every unit (materialised paths share its prefix)."""
+    paths = [u.path.rstrip("/").split("/") for u in units]
+    common = []
+    for parts in zip(*paths, strict=False):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    by_id = {str(u.id): u for u in units}
+    if common and common[-1] in by_id:
+        return by_id[common[-1]]
+    found = queries.active_org(session, org_id=int(common[-1])) if common else None
+    return found or find_root(session)
+
+
+def plan_unit_documents(
+    session: Session,
+    *,
+    settings: Settings,
+    kind: str,
+    units: Sequence[str],
+    as_of: date,
+    plan: str | None,
+) -> list[ResolvedRequest]:
+    """Each unit's own document of a kind (personnel), each as plan_documents(scope=unit)
+    resolves it, from one status computation (of the units' nearest common scope) and one
+    candidates query for all of them. Units in the order given, each once."""
+    if kind != "personnel":
+        raise ValueError(f"no per-unit batch for {kind!r}")
+    found = queries.orgs_by_code(session, codes=units)
+    refs: dict[int, OrgRef] = {}
+    for code in units:
+        unit = found.get(code.strip().upper())
+        if unit is None:
+            raise UnknownOrganisation(code)
+        if not unit.active:
+            raise UserError(f"Đơn vị {unit.org.code} không còn hoạt động.")
+        refs.setdefault(unit.org.id, unit.org)
+    if not refs:
+        return []
+    common = _nearest_common(session, list(refs.values()))
+    builder = _builder(session, settings=settings, scope=common, as_of=as_of, plan=plan, year=None)
+    candidates = queries.candidates_of_units(session, org_ids=list(refs), as_of=as_of)
+    return [
+        ResolvedRequest(
+            scope=ref,
+            plan=builder.plan.name,
+            term=builder.term,
+            documents=[builder.unit_personnel(ref, candidates[org_id])],
+        )
+        for org_id, ref in refs.items()
+    ]
