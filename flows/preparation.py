@@ -1,4 +1,4 @@
-"""Flow prepare_congresses: the main job — every stage, the rollup and the snapshot."""
+"""Flow prepare_congresses: the main job — every stage, the rollup, the snapshot and reports."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from typing import Any
 
 from prefect import flow
 
+from flows.stage import stage_reports
 from tasks.plans import STAGES
+from tasks.report_steps import publish_reports, render_reports
 from tasks.steps import (
     judge_stage,
     publish_rollup,
@@ -23,11 +25,22 @@ from tasks.steps import (
 def prepare_congresses(
     scope: str | None = None, as_of: date | None = None, plan: str | None = None
 ) -> dict[str, Any]:
-    """Judge all four stages of every unit in a scope, roll them up and publish the results."""
+    """Judge all four stages of every unit in a scope, roll them up, publish the results and
+    write the progress report and the stages' milestone reports."""
     day = resolve_as_of(as_of)
     doc = pull_status(scope, day, plan)
+    reports = 0
     for stage in STAGES:
-        publish_stage(judge_stage(doc, stage))
+        digest = judge_stage(doc, stage)
+        publish_stage(digest)
+        reports += len(stage_reports(stage, digest, scope, day, plan))
     snapshot = write_snapshot(doc)
     publish_rollup(doc)
-    return {**summary_of(doc), "snapshot": snapshot}
+    progress = render_reports("progress", scope, day, plan)
+    publish_reports(doc["org"], day, progress)
+    return {
+        **summary_of(doc),
+        "snapshot": snapshot,
+        "reports": reports + len(progress),
+        "progress_report": progress[0]["path"] if progress else None,
+    }

@@ -1,11 +1,27 @@
-"""The shape every stage flow shares: pull status → judge the stage's milestones → publish."""
+"""The shape every stage flow shares: pull status → judge the stage's milestones → publish →
+render the stage's report when its content changed."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
+from tasks.report_steps import publish_reports, render_if_changed, render_unit_lists
 from tasks.steps import judge_stage, publish_stage, pull_status, resolve_as_of
+
+
+def stage_reports(
+    stage: str, digest: dict[str, Any], scope: str | None, as_of: date, plan: str | None
+) -> list[dict[str, Any]]:
+    """The stage's milestone documents: personnel lists of units that are done; the scope's
+    report for the other stages; each only when new or changed."""
+    if stage == "personnel":
+        files = render_unit_lists(digest["done"], as_of, plan)
+    else:
+        files = render_if_changed(stage, scope, as_of, plan)
+    if files:
+        publish_reports(digest["org"], as_of, files)
+    return files
 
 
 def track_stage(
@@ -16,4 +32,5 @@ def track_stage(
     doc = pull_status(scope, day, plan)
     digest = judge_stage(doc, stage)
     publish_stage(digest)
-    return {k: digest[k] for k in ("stage", "org", "as_of", "summary")}
+    files = stage_reports(stage, digest, scope, day, plan)
+    return {**{k: digest[k] for k in ("stage", "org", "as_of", "summary")}, "reports": len(files)}

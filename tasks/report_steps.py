@@ -9,7 +9,7 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_table_artifact
 
 from tasks import publish
-from tasks.reports.api import render_report
+from tasks.reports.api import RenderedReport, context_changed, render_report
 from tasks.steps import DB_RETRY
 
 
@@ -30,18 +30,7 @@ def render_reports(
     get_run_logger().info(
         "%s as of %s: %d file(s), %d from the archive", kind, as_of, len(results), reused
     )
-    return [
-        {
-            "path": str(r.path),
-            "sha256": r.sha256,
-            "number": r.number,
-            "kind": r.kind,
-            "scope": r.scope,
-            "subject": r.subject,
-            "reused": r.reused,
-        }
-        for r in results
-    ]
+    return _as_dicts(results)
 
 
 @task(name="publish_reports")
@@ -61,3 +50,42 @@ def publish_reports(scope: str, as_of: date, files: list[dict[str, Any]]) -> Non
         ],
         description=f"{kind} ngày {as_of.isoformat()}: {len(files)} văn bản",
     )
+
+
+def _as_dicts(results: list[RenderedReport]) -> list[dict[str, Any]]:
+    return [
+        {
+            "path": str(r.path),
+            "sha256": r.sha256,
+            "number": r.number,
+            "kind": r.kind,
+            "scope": r.scope,
+            "subject": r.subject,
+            "reused": r.reused,
+        }
+        for r in results
+    ]
+
+
+@task(name="render_if_changed", **DB_RETRY)
+def render_if_changed(
+    kind: str, scope: str | None, as_of: date, plan: str | None = None, subtree: bool = False
+) -> list[dict[str, Any]]:
+    """Render a kind of report for a scope only when its content differs from the last archived one."""
+    if not context_changed(kind=kind, scope=scope, as_of=as_of, plan=plan, subtree=subtree):
+        get_run_logger().info("%s for %s unchanged since its last report", kind, scope or "root")
+        return []
+    return _as_dicts(render_report(kind=kind, scope=scope, as_of=as_of, plan=plan, subtree=subtree))
+
+
+@task(name="render_unit_lists", **DB_RETRY)
+def render_unit_lists(
+    codes: list[str], as_of: date, plan: str | None = None
+) -> list[dict[str, Any]]:
+    """Each listed unit's own personnel list, for the units whose list is new or changed."""
+    files: list[dict[str, Any]] = []
+    for code in codes:
+        if context_changed(kind="personnel", scope=code, as_of=as_of, plan=plan):
+            files += _as_dicts(render_report(kind="personnel", scope=code, as_of=as_of, plan=plan))
+    get_run_logger().info("personnel lists: %d written for %d done units", len(files), len(codes))
+    return files

@@ -132,3 +132,12 @@ def engine(db_url: str) -> Engine:
     from models.db import get_engine
 
     return get_engine(db_url)
+
+
+@pytest.fixture(scope="session")
+def harness() -> Iterator[None]:
+    """One Prefect test server for the whole session (it takes a while to start)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

@@ -3,7 +3,6 @@ re-run returns the same letters from the archive."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,14 +10,6 @@ from sqlalchemy import Engine
 
 from models.db import write_session
 from tests.reports_tree import AS_OF, build_tree
-
-
-@pytest.fixture(scope="module")
-def harness() -> Iterator[None]:
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
 
 
 @pytest.mark.slow
