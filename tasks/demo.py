@@ -104,7 +104,7 @@ _SPECS: dict[Scale, _ScaleSpec] = {
         _nation,
         "Dự thảo Báo cáo chính trị trình Đại hội đại biểu toàn quốc lần thứ XIV của Đảng",
         True,
-        8.6,
+        10.2,
         400,
     ),
 }

@@ -15,14 +15,14 @@ from tasks.demo_units import Unit, cached_key
 from tasks.demo_writer import BulkWriter
 
 DEADLINE_OFFSET = -5  # the draft's deadline fell five days before the default as-of
-_KINDS = tuple(CommentKind)
-_KIND_WEIGHTS = {
-    CommentKind.BO_SUNG: 34,
-    CommentKind.SUA_DOI: 24,
-    CommentKind.LUOC_BO: 8,
-    CommentKind.THONG_NHAT: 21,
-    CommentKind.KHAC: 13,
-}
+_KINDS = (
+    CommentKind.BO_SUNG,
+    CommentKind.SUA_DOI,
+    CommentKind.LUOC_BO,
+    CommentKind.THONG_NHAT,
+    CommentKind.KHAC,
+)
+_KIND_CUM = tuple(accumulate((34, 24, 8, 21, 13)))
 _ACTIONS = (
     (DispositionAction.TIEP_THU, 45),
     (DispositionAction.TIEP_THU_MOT_PHAN, 20),
@@ -151,7 +151,7 @@ class FeedbackMaker:
         count = max(1, round(rng.triangular(0.3, 1.7, 1.0) * self.mean)) - len(picks)
         for _ in range(max(0, count)):
             section = rng.choices(self.sections, cum_weights=self._cum)[0]
-            kind = rng.choices(_KINDS, weights=[_KIND_WEIGHTS[k] for k in _KINDS])[0]
+            kind = rng.choices(_KINDS, cum_weights=_KIND_CUM)[0]
             picks.append((section, kind, self._text(section, kind)))
         for section, kind, text in picks:
             key = cached_key(text)

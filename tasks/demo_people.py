@@ -30,7 +30,7 @@ class People:
     """Makes people: names, birth dates around as_of, ethnicity (mostly Kinh)."""
 
     ETHNICITIES = ("Kinh", "Hoa", "Khmer", "Chăm", "Tày")
-    _ETHNIC_WEIGHTS = (950, 30, 10, 5, 5)
+    _ETHNIC_CUM = (950, 980, 990, 995, 1000)  # Kinh, then Hoa, Khmer, Chăm, Tày
 
     def __init__(self, rng: random.Random, as_of: date) -> None:
         self.rng = rng
@@ -48,7 +48,7 @@ class People:
         rng = self.rng
         if gender is None:
             gender = Gender.NU if rng.random() < female_share else Gender.NAM
-        ethnicity = rng.choices(self.ETHNICITIES, weights=self._ETHNIC_WEIGHTS)[0]
+        ethnicity = rng.choices(self.ETHNICITIES, cum_weights=self._ETHNIC_CUM)[0]
         days = rng.randint(age[0] * 365 + 30, age[1] * 365 + 300)
         birth = date.fromordinal(self.as_of.toordinal() - days)
         return Person(self.names.name(gender, ethnicity), birth, ethnicity)

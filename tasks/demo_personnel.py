@@ -6,6 +6,7 @@ import random
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from models import Candidate, CandidateStep
 from models.enums import Gender, OrgKind, PoliticalTheory, Post, Reelection
@@ -59,10 +60,14 @@ def _step_offsets(rng: random.Random, level: Level, unit: Unit) -> list[int]:
     return [start + k * gap for k in range(5)]
 
 
+@lru_cache(maxsize=4096)
+def _share(yes: int, voters: int) -> Decimal:
+    return Decimal(yes * 100 / voters).quantize(Decimal("0.01"))
+
+
 def _vote(rng: random.Random, voters: int) -> Decimal:
     """A vote share that can happen with this many voters (more than half of them)."""
-    yes = rng.randint(voters // 2 + 1, voters)
-    return Decimal(yes * 100 / voters).quantize(Decimal("0.01"))
+    return _share(rng.randint(voters // 2 + 1, voters), voters)
 
 
 class CandidateMaker:
@@ -89,7 +94,7 @@ class CandidateMaker:
     def _unit(self, unit: Unit, level: Level) -> None:
         rng = self.rng
         needed = unit.required or rng.randint(3, 6)
-        extra = rng.choice((0, 0, 1, 1, 2))
+        extra = rng.choice((0, 0, 0, 0, 1, 2))
         pool = needed + extra
         steps = _step_offsets(rng, level, unit)
         # A few units propose only older men: all pass yet the structure targets fail.

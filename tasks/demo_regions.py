@@ -11,6 +11,7 @@ from models.enums import OrgKind
 from tasks.demo_units import TreeBuilder, Unit
 
 CITY_ROOT = ("TU-HCM", "Đảng bộ Thành phố Hồ Chí Minh")
+CITY_GRASSROOTS = 10_630  # DESIGN.md "Scale": ~10,600 grassroots organisations
 NATION_ROOT = ("TW", "Đảng Cộng sản Việt Nam")
 
 WARDS = (
@@ -87,13 +88,13 @@ def _members(rng: random.Random, mean: float) -> int:
 def add_grassroots(
     tree: TreeBuilder, upper: Unit, count: int, rng: random.Random, *, mean: float, local: str
 ) -> None:
-    """`count` grassroots organisations under `upper`; about 8% are đảng bộ cơ sở with cells."""
-    base = mean / 1.24  # a đảng bộ cơ sở holds about four cells' worth of members
+    """`count` grassroots organisations under `upper`; about 5% are đảng bộ cơ sở with cells."""
+    base = mean / 1.1  # a đảng bộ cơ sở holds about three cells' worth of members
     neighbourhood = 0
     for k in range(1, count + 1):
         r = rng.random()
         code = f"{upper.code}-"
-        if r < 0.08:
+        if r < 0.05:
             committee = tree.add(
                 f"{code}DB{k:03d}",
                 f"Đảng bộ Cơ quan {rng.choice(('Ủy ban nhân dân', 'Khối Đảng', 'Trung tâm Hành chính công'))} {local}".strip(),
@@ -101,7 +102,7 @@ def add_grassroots(
                 upper,
                 "locality",
             )
-            for n, cell in enumerate(rng.sample(OFFICE_CELLS, rng.randint(3, 4)), start=1):
+            for n, cell in enumerate(rng.sample(OFFICE_CELLS, rng.randint(2, 4)), start=1):
                 tree.add(
                     f"{committee.code}-{n:02d}",
                     f"Chi bộ {cell}",
@@ -148,10 +149,12 @@ def build_city(new_id: Callable[[], int], rng: random.Random) -> TreeBuilder:
         (f"P-{slug(w)}", f"Đảng bộ phường {w}", f"phường {w}") for w in WARDS
     ]
     uppers += [(f"DB-{slug(a)}", f"Đảng bộ {a}", "") for a in AGENCIES]
-    for code, name, local in uppers:
+    # Sizes vary from ward to ward; scaled so that the city holds ~10,630 grassroots units.
+    weights = [max(0.5, rng.gauss(1.0, 0.2)) for _ in uppers]
+    scale = CITY_GRASSROOTS / sum(weights)
+    for (code, name, local), weight in zip(uppers, weights, strict=True):
         upper = tree.add(code, name, OrgKind.TREN_CO_SO, root, "locality")
-        count = max(30, round(rng.gauss(10_630 / len(uppers), 12)))
-        add_grassroots(tree, upper, count, rng, mean=34.5, local=local)
+        add_grassroots(tree, upper, round(weight * scale), rng, mean=33.3, local=local)
     return tree
 
 
@@ -184,7 +187,7 @@ def build_nation(
                 "locality",
             )
             count = max(5, round(rng.gauss(15.7, 4)))
-            add_grassroots(tree, upper, count, rng, mean=107, local=f"{kind} {commune}")
+            add_grassroots(tree, upper, count, rng, mean=103, local=f"{kind} {commune}")
     return tree
 
 

@@ -153,7 +153,7 @@ def sum_members(units: Iterable[Unit], rng: random.Random) -> None:
     ordered = list(units)
     for unit in ordered:
         if not unit.children and unit.members:
-            unit.probationary = sum(rng.random() < 0.035 for _ in range(unit.members))
+            unit.probationary = round(unit.members * rng.uniform(0.0, 0.07))
     for unit in reversed(ordered):
         if unit.children:
             live = [c for c in unit.children if c.active]

@@ -211,11 +211,13 @@ class PersonName:
     middle: str
     given: str
     gender: Gender
+    full: str  # as written: family, middle, given
 
-    @property
-    def full(self) -> str:
-        """The name as written: family, middle, given."""
-        return " ".join(p for p in (self.family, self.middle, self.given) if p)
+    @classmethod
+    def of(cls, family: str, middle: str, given: str, gender: Gender) -> PersonName:
+        """A name from its parts, its written form joined once."""
+        full = " ".join(p for p in (family, middle, given) if p)
+        return cls(family, middle, given, gender, full)
 
 
 class NameGenerator:
@@ -257,4 +259,4 @@ class NameGenerator:
         # "Minh Minh" or "Hoàng Hoàng" reads as a typing error; draw the given name again.
         while given in middle.split() or given == family:
             given = self._rng.choice(GIVEN_NAMES[gender])
-        return PersonName(family, middle, given, gender)
+        return PersonName.of(family, middle, given, gender)

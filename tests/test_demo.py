@@ -28,6 +28,8 @@ from models.db import dispose_engines, read_session, write_session
 from models.enums import Gender, OrgKind
 from models.queries import get_meta
 from tasks.demo import DEFAULT_DEMO_AS_OF, seed_demo
+from tasks.demo_regions import build_city, build_nation, commune_names
+from tasks.demo_units import plan_congresses, sum_members
 from tasks.errors import UserError
 from tasks.names import (
     FAMILY_NAMES,
@@ -200,3 +202,34 @@ def test_demo_command_creates_the_home_seeds_and_prints_a_summary(fresh_home: Pa
     again = runner.invoke(app, ["demo"])
     assert again.exit_code == 1
     assert isinstance(again.exception, UserError) and "--reset" in again.exception.message
+
+
+def _tree_shape(build: Any) -> tuple[Counter[str], int, int]:
+    """Units by kind, members under the root and candidates needed, of a scale's tree."""
+    ids = iter(range(1, 10**9))
+    units = build(lambda: next(ids), random.Random("daihoi-demo:2025:tree")).units
+    sum_members(units, random.Random(1))
+    plan_congresses(units, random.Random(2))
+    codes = [u.code for u in units]
+    assert len(set(codes)) == len(codes) and all(c == c.upper() for c in codes)
+    kinds = Counter(u.kind.value for u in units if u.active and u.parent is not None)
+    root = units[0]
+    return kinds, root.members + root.probationary, sum(u.required for u in units if u.active)
+
+
+def test_city_tree_has_the_size_of_ho_chi_minh_city() -> None:
+    kinds, members, required = _tree_shape(build_city)
+    grassroots = kinds[OrgKind.CHI_BO_CO_SO] + kinds[OrgKind.DANG_BO_CO_SO]
+    assert 10_300 <= grassroots <= 10_900
+    assert 160 <= kinds[OrgKind.TREN_CO_SO] <= 180
+    assert 340_000 <= members <= 390_000
+    assert 50_000 <= required <= 75_000
+
+
+@pytest.mark.slow
+def test_national_tree_has_the_size_of_the_party() -> None:
+    kinds, members, required = _tree_shape(lambda n, r: build_nation(n, r, commune_names()))
+    grassroots = kinds[OrgKind.CHI_BO_CO_SO] + kinds[OrgKind.DANG_BO_CO_SO]
+    assert 50_000 <= grassroots <= 54_000
+    assert 5_300_000 <= members <= 5_900_000
+    assert 350_000 <= required <= 450_000
