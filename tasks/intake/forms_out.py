@@ -25,7 +25,7 @@ from tasks.intake.workbook import META_SHEET
 
 HEADER_ROW = 4
 DATE_FORMAT = "DD/MM/YYYY"
-BLANK_ROWS = 300  # rows below the pre-filled ones that get formats and dropdowns
+BLANK_ROWS = 500  # rows below the pre-filled ones that get dropdowns
 _THIN = Side(style="thin", color="FF808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", start_color="FFDDEBF7", end_color="FFDDEBF7")
@@ -130,7 +130,9 @@ def _sheet(
             col.type
         )
         if fmt:
-            for r in range(HEADER_ROW + 1, end + 1):
+            # The column's style formats what the unit types below; filled cells carry it too.
+            ws.column_dimensions[letter].number_format = fmt
+            for r in range(HEADER_ROW + 1, HEADER_ROW + len(rows) + 1):
                 ws.cell(r, c_idx).number_format = fmt
         if col.type == "choice":
             dv = DataValidation(

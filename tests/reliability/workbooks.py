@@ -155,16 +155,31 @@ def excel_date(d: date) -> datetime:
 
 
 def fill_form(
-    path: Path, sheet: str, rows: Sequence[dict[str, Any]], *, header_row: int = 4
+    path: Path,
+    sheet: str,
+    rows: Sequence[dict[str, Any]],
+    *,
+    header_row: int = 4,
+    clear: bool = True,
 ) -> Path:
-    """Type rows (by label) into a workbook `daihoi forms` wrote, as a person would."""
+    """Type rows (by label) into a workbook `daihoi forms` wrote, as a person would; `clear`
+    first deletes the pre-filled rows."""
+    from tasks.intake.errors_workbook import set_text
     from tasks.intake.workbook import header_label
 
     book = openpyxl.load_workbook(path)
     ws = book[sheet]
     columns = {header_label(c.value): c.column for c in ws[header_row] if c.value}
+    if clear:
+        for row in ws.iter_rows(min_row=header_row + 1):
+            for cell in row:
+                cell.value = None
     for r, row in enumerate(rows, start=header_row + 1):
         for label, value in row.items():
-            ws.cell(r, columns[label], value)
+            cell = ws.cell(r, columns[label])
+            if isinstance(value, str):
+                set_text(cell, value)  # typed with a leading apostrophe when it starts with '='
+            else:
+                cell.value = value
     book.save(path)
     return path
