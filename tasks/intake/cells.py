@@ -36,9 +36,11 @@ _DECIMAL_TEXT = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 _KEEP_CONTROLS = frozenset("\n\r\t")
 _TOTAL_KEYS = frozenset(norm_key(t) for t in ("Tổng", "Tổng cộng", "Cộng"))
 
-# Legacy Vietnamese fonts (TCVN3/ABC, VNI) show up in a Unicode file as Latin-1 symbols and
-# letters no Vietnamese word uses; found inside a word they are mojibake, not typing.
-_LEGACY_MARKS = frozenset("¡¢£¤¥¦§¨©ª«¬\u00ad®¯°±²³´µ¶·¸¹º»¼½¾¿ÄÅÆÇËÎÏÐÑÖ×ØÛÜÞßäåæçëîïñö÷øûüþÿ")
+# Legacy Vietnamese fonts (TCVN3/ABC, VNI) show up in a Unicode file as the Latin-1 symbols
+# and letters their code pages put Vietnamese letters on (TCVN3: 0xA1–0xAE, 0xB5–0xFE; VNI's
+# mark letters); found inside a word they are mojibake, not typing. °, ±, ² are not among
+# them, so "50°C" stays text.
+_LEGACY_MARKS = frozenset("¡¢£¤¥¦§¨©ª«¬\u00ad®µ¶·¸¹»¼½¾ÄÅÆÇËÎÏÐÑÖ×ØÛÜÞßäåæçëîïñö÷øûüþ")
 # Guillemets quote ordinary text; TCVN3's « (ô) and » (ằ) sit between two letters.
 _QUOTES = frozenset("«»")
 _VN_UPPER_LATIN1 = frozenset("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
