@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from tasks.intake.spec import ColumnSpec
@@ -59,10 +60,17 @@ def is_total_label(value: Any) -> bool:
     return isinstance(value, str) and norm_key(value) in _TOTAL_KEYS
 
 
+_SUSPECT = re.compile("[" + re.escape("".join(sorted(_LEGACY_MARKS | _VN_UPPER_LATIN1))) + "]")
+
+
 def looks_like_legacy_font(text: str) -> bool:
     """Text typed in TCVN3/VNI fonts (`NguyÔn V¨n A`, `Nguyeãn Vaên A`) rather than Unicode."""
+    if text.isascii():
+        return False
     if _VNI_PAIR.search(text):
         return True
+    if not _SUSPECT.search(text):
+        return False
     for i, ch in enumerate(text):
         prev = text[i - 1] if i else ""
         nxt = text[i + 1] if i + 1 < len(text) else ""
@@ -273,14 +281,22 @@ def _choice_text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+@lru_cache(maxsize=256)
+def _choice_keys(choices: tuple[str, ...]) -> dict[str, str]:
+    return {norm_key(c): c for c in choices}
+
+
+# Choice cells repeat a handful of values thousands of times.
+_cached_key = lru_cache(maxsize=4096)(norm_key)
+
+
 def parse_choice(col: ColumnSpec, cell: Cell) -> Parsed:
     """One of the column's choices, matched normalised; returns the choice as printed."""
     text = _choice_text(cell.value)
     if text is not None:
-        key = norm_key(text)
-        for choice in col.choices:
-            if norm_key(choice) == key:
-                return choice, None
+        choice = _choice_keys(col.choices).get(_cached_key(text))
+        if choice is not None:
+            return choice, None
     return None, "không thuộc các giá trị cho phép: " + ", ".join(col.choices)
 
 

@@ -124,11 +124,18 @@ def parse_sheet(
     issues = list(header.issues)
     if header.row == 0:
         return parsed, issues
-    parsed.preamble = [
-        [Cell(c.value, c.number_format or "General") for c in row]
-        for row in ws.iter_rows(min_row=1, max_row=header.row - 1)
-    ]
-    rows, area_issues = data_rows(ws, header, spec, uncalculated)
+    # The rows above the header (gop-y reads `Số văn bản:` there); iter_rows would read the
+    # whole sheet for max_row=0, so a header on row 1 has none.
+    parsed.preamble = (
+        [
+            [Cell(c.value, c.number_format or "General") for c in row]
+            for row in ws.iter_rows(min_row=1, max_row=header.row - 1)
+        ]
+        if header.row > 1
+        else []
+    )
+    percent = frozenset(c.field for c in spec.columns if c.type == "percent")
+    rows, area_issues = data_rows(ws, header, spec, uncalculated, percent)
     issues.extend(area_issues)
     columns = [c for c in spec.columns if c.type != "ignored" and c.field in header.columns]
     for row in rows:

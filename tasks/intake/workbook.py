@@ -250,42 +250,62 @@ class DataRow:
     cells: dict[str, Cell]
 
 
-def _merged_sources(ws: Any, first_row: int, cols: set[int]) -> dict[tuple[int, int], Any]:
-    """Cells inside a merged range below the header → the range's top-left cell."""
-    sources: dict[tuple[int, int], Any] = {}
+def _merged_sources(
+    ws: Any, first_row: int, cols: set[int]
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """Coordinates inside a merged range below the header → the range's top-left coordinate."""
+    sources: dict[tuple[int, int], tuple[int, int]] = {}
     for rng in ws.merged_cells.ranges:
         if rng.max_row < first_row:
             continue
-        anchor = ws.cell(rng.min_row, rng.min_col)
+        anchor = (rng.min_row, rng.min_col)
         for r in range(max(rng.min_row, first_row), rng.max_row + 1):
             for c in range(rng.min_col, rng.max_col + 1):
-                if c in cols and (r, c) != (rng.min_row, rng.min_col):
+                if c in cols and (r, c) != anchor:
                     sources[(r, c)] = anchor
     return sources
 
 
+def _cell_lookup(ws: Any) -> Any:
+    """(row, column) → the cell or None, without creating empty cells.
+
+    openpyxl keeps a worksheet's cells in `_cells` keyed by (row, column); `ws.cell()` and
+    `iter_rows()` would create an object for every empty coordinate of the area."""
+    cells = getattr(ws, "_cells", None)
+    if isinstance(cells, dict):
+        return cells.get
+    return lambda rc: ws.cell(*rc)
+
+
 def data_rows(
-    ws: Any, header: Header, spec: SheetSpec, uncalculated: set[str]
+    ws: Any,
+    header: Header,
+    spec: SheetSpec,
+    uncalculated: set[str],
+    formatted: frozenset[str] = frozenset(),
 ) -> tuple[list[DataRow], list[Issue]]:
     """Rule 3: the rows under the header down to the last one filling a required column,
-    blank and total rows skipped; a merged range gives its value to every cell it covers."""
+    blank and total rows skipped; a merged range gives its value to every cell it covers.
+    Number formats are read only for the fields in `formatted` (percent columns need them)."""
     fields = list(header.columns.items())
     cols = {c for _f, c in fields} | {header.leftmost}
     required = {c.field for c in spec.required_columns if c.field in header.columns}
     first = header.row + 1
     merged = _merged_sources(ws, first, cols) if ws.merged_cells.ranges else {}
-    min_col, max_col = min(cols), max(cols)
+    lookup = _cell_lookup(ws)
     rows: list[DataRow] = []
     last_required = 0
-    for r_idx, row in enumerate(
-        ws.iter_rows(min_row=first, max_row=ws.max_row, min_col=min_col, max_col=max_col),
-        start=first,
-    ):
+    for r_idx in range(first, ws.max_row + 1):
         cells: dict[str, Cell] = {}
         for fname, c_idx in fields:
-            src = merged.get((r_idx, c_idx)) or row[c_idx - min_col]
-            value = src.value
-            uncalc = value is None and src.coordinate in uncalculated
+            src = lookup(merged.get((r_idx, c_idx), (r_idx, c_idx)))
+            value = None if src is None else src.value
+            uncalc = (
+                value is None
+                and bool(uncalculated)
+                and src is not None
+                and src.coordinate in uncalculated
+            )
             if value is None and not uncalc:
                 continue
             if isinstance(value, str):
@@ -294,11 +314,12 @@ def data_rows(
                     value = unescape(value)
                 if not value.strip():
                     continue
-            cells[fname] = Cell(value, src.number_format or "General", uncalc)
+            fmt = (src.number_format or "General") if fname in formatted else "General"
+            cells[fname] = Cell(value, fmt, uncalc)
         if not cells:
             continue
-        left = merged.get((r_idx, header.leftmost)) or row[header.leftmost - min_col]
-        if is_total_label(left.value):
+        left = lookup(merged.get((r_idx, header.leftmost), (r_idx, header.leftmost)))
+        if left is not None and is_total_label(left.value):
             continue
         rows.append(DataRow(r_idx, cells))
         if required & cells.keys():
