@@ -97,7 +97,7 @@ _SPECS: dict[Scale, _ScaleSpec] = {
         "Dự thảo Báo cáo chính trị Đại hội đại biểu Đảng bộ Thành phố Hồ Chí Minh lần thứ I, "
         "nhiệm kỳ 2025–2030",
         True,
-        8.6,
+        10.3,
         400,
     ),
     "national": _ScaleSpec(

@@ -97,7 +97,7 @@ class CandidateMaker:
         extra = rng.choice((0, 0, 0, 0, 1, 2))
         pool = needed + extra
         steps = _step_offsets(rng, level, unit)
-        # A few units propose only older men: all pass yet the structure targets fail.
+        # A few units propose nobody under 40, and few women: all pass, the structure fails.
         skewed = level == "done" and rng.random() < 0.03
         people = self._pool(unit, needed, pool, skewed)
         posts = _posts(unit, needed) + [Post.CAP_UY_VIEN] * extra
