@@ -9,7 +9,12 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_table_artifact
 
 from tasks import publish
-from tasks.reports.api import RenderedReport, context_changed, render_report
+from tasks.reports.api import (
+    RenderedReport,
+    context_changed,
+    render_report,
+    render_unit_reports,
+)
 from tasks.steps import DB_RETRY
 
 
@@ -82,10 +87,12 @@ def render_if_changed(
 def render_unit_lists(
     codes: list[str], as_of: date, plan: str | None = None
 ) -> list[dict[str, Any]]:
-    """Each listed unit's own personnel list, for the units whose list is new or changed."""
-    files: list[dict[str, Any]] = []
-    for code in codes:
-        if context_changed(kind="personnel", scope=code, as_of=as_of, plan=plan):
-            files += _as_dicts(render_report(kind="personnel", scope=code, as_of=as_of, plan=plan))
-    get_run_logger().info("personnel lists: %d written for %d done units", len(files), len(codes))
-    return files
+    """Each listed unit's own personnel list, in one batch, for units whose list is new or changed."""
+    files = render_unit_reports(kind="personnel", units=codes, as_of=as_of, plan=plan)
+    get_run_logger().info(
+        "personnel lists of %d done units: %d new or changed, %d of them from the archive",
+        len(codes),
+        len(files),
+        sum(1 for f in files if f.reused),
+    )
+    return _as_dicts(files)

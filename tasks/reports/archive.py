@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from models.org import Congress
 from models.records import DocumentCounter, ReportArchive
+from tasks.reports.queries import chunked
 
 
 def canonical_json(value: Any) -> bytes:
@@ -56,30 +58,100 @@ def term_on(session: Session, *, root_id: int, term: str, day: date) -> str:
     return term if held is not None and held <= day else previous_term(term)
 
 
-def find_archived(
-    session: Session,
-    *,
-    kind: str,
-    scope_id: int,
-    subject_id: int,
-    as_of: date,
-    plan: str,
-    template_sha256: str,
-    context_sha256: str,
-    issued: bool,
-) -> ReportArchive | None:
-    """The archived file for exactly this content (the issued one, or the draft)."""
-    stmt = select(ReportArchive).where(
-        ReportArchive.kind == kind,
-        ReportArchive.scope_org_id == scope_id,
-        ReportArchive.subject_org_id == subject_id,
-        ReportArchive.as_of == as_of,
-        ReportArchive.plan == plan,
-        ReportArchive.template_sha256 == template_sha256,
-        ReportArchive.context_sha256 == context_sha256,
-        ReportArchive.number.is_not(None) if issued else ReportArchive.number.is_(None),
+ArchiveKey = tuple[str, int, int, date, str, str, str]
+"""kind, scope id, subject id, as_of, plan, template SHA-256, context SHA-256."""
+SubjectKey = tuple[str, int, int]
+"""kind, scope id, subject id."""
+
+# The latest archived report: the latest as_of, issued before drafts of the same day, newest.
+_LATEST = (
+    ReportArchive.as_of.desc(),
+    ReportArchive.number.is_(None),
+    ReportArchive.id.desc(),
+)
+_KEY_COLUMNS = (
+    ReportArchive.kind,
+    ReportArchive.scope_org_id,
+    ReportArchive.subject_org_id,
+    ReportArchive.as_of,
+    ReportArchive.plan,
+    ReportArchive.template_sha256,
+    ReportArchive.context_sha256,
+)
+
+
+def _key_of(row: ReportArchive) -> ArchiveKey:
+    return (
+        row.kind,
+        row.scope_org_id,
+        row.subject_org_id or 0,  # never NULL here: the IN on subjects leaves NULL out
+        row.as_of,
+        row.plan,
+        row.template_sha256,
+        row.context_sha256,
     )
-    return session.scalars(stmt.order_by(ReportArchive.id.desc()).limit(1)).first()
+
+
+def find_many(
+    session: Session, *, keys: Sequence[ArchiveKey], issued: bool
+) -> list[ReportArchive | None]:
+    """The archived file for exactly each key's content (the issued one, or the draft; the
+    newest when several), one statement per IN_CHUNK keys."""
+    found: dict[ArchiveKey, ReportArchive] = {}
+    for part in chunked(sorted(set(keys))):
+        stmt = select(ReportArchive).where(
+            *(column.in_(sorted({k[i] for k in part})) for i, column in enumerate(_KEY_COLUMNS)),
+            ReportArchive.number.is_not(None) if issued else ReportArchive.number.is_(None),
+        )
+        for row in session.scalars(stmt.order_by(ReportArchive.id)):
+            found[_key_of(row)] = row  # ascending ids: the newest wins
+    return [found.get(k) for k in keys]
+
+
+def latest_contexts(session: Session, *, subjects: Sequence[SubjectKey]) -> dict[SubjectKey, str]:
+    """The context hash of each (kind, scope, subject)'s latest archived report (the one
+    latest_archived returns); absent when none. One statement per IN_CHUNK subjects."""
+    wanted = set(subjects)
+    out: dict[SubjectKey, str] = {}
+    for part in chunked(sorted(wanted)):
+        ranked = (
+            select(
+                ReportArchive.kind,
+                ReportArchive.scope_org_id,
+                ReportArchive.subject_org_id,
+                ReportArchive.context_sha256,
+                func.row_number()
+                .over(
+                    partition_by=(
+                        ReportArchive.kind,
+                        ReportArchive.scope_org_id,
+                        ReportArchive.subject_org_id,
+                    ),
+                    order_by=_LATEST,
+                )
+                .label("rn"),
+            )
+            .where(
+                *(
+                    column.in_(sorted({k[i] for k in part}))
+                    for i, column in enumerate(_KEY_COLUMNS[:3])
+                )
+            )
+            .subquery()
+        )
+        rows = session.execute(
+            select(
+                ranked.c.kind,
+                ranked.c.scope_org_id,
+                ranked.c.subject_org_id,
+                ranked.c.context_sha256,
+            ).where(ranked.c.rn == 1)
+        )
+        for kind, scope_id, subject_id, sha in rows:
+            key = (kind, scope_id, subject_id)
+            if key in wanted:
+                out[key] = sha
+    return out
 
 
 def latest_archived(
@@ -98,19 +170,18 @@ def latest_archived(
         stmt = stmt.where(ReportArchive.subject_org_id == subject_id)
     if before is not None:
         stmt = stmt.where(ReportArchive.as_of < before)
-    order = (
-        ReportArchive.as_of.desc(),
-        ReportArchive.number.is_(None),  # issued before drafts of the same day
-        ReportArchive.id.desc(),
-    )
-    return session.scalars(stmt.order_by(*order).limit(1)).first()
+    return session.scalars(stmt.order_by(*_LATEST).limit(1)).first()
 
 
-def draft_at(session: Session, *, path: str) -> ReportArchive | None:
-    """The draft recorded for a file path (drafts are rewritten in place)."""
-    return session.scalars(
-        select(ReportArchive).where(ReportArchive.path == path, ReportArchive.number.is_(None))
-    ).first()
+def drop_drafts_at(session: Session, *, paths: Sequence[str]) -> None:
+    """Forget the drafts recorded for these file paths (a draft is rewritten in place: one
+    row per draft file). One statement per IN_CHUNK paths."""
+    for part in chunked(sorted(set(paths))):
+        session.execute(
+            delete(ReportArchive).where(
+                ReportArchive.path.in_(part), ReportArchive.number.is_(None)
+            )
+        )
 
 
 def _counter(session: Session, *, issuer: str, doc_type: str, term: str) -> DocumentCounter:

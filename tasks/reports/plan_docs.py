@@ -324,7 +324,8 @@ class _Builder:
             (org_id, self.names[org_id], _opt_int(self.units[org_id]["committee_size"]))
             for org_id in _judged_units(self.result, self.scope)
         ]
-        roles = [(int(c), r) for c, r in self.s.execute(stage_queries.course_roles_query(as_of=self.as_of))]
+        query = stage_queries.course_roles_query(as_of=self.as_of)
+        roles = [(int(c), r) for c, r, _required_from in self.s.execute(query)]
         subject = f"Kết quả tập huấn nghiệp vụ công tác đại hội{_suffix(self.scope, self.root)}"
         ctx = context_records.build_training_context(
             doc=self.doc(self.report_head(subject)),

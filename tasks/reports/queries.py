@@ -1,15 +1,17 @@
 """Set-based queries for the lists reports print and the status document does not carry.
 
 Each function runs one statement (or two) for a whole scope: the organisation at `scope_path`
-and everything under it, with the as-of predicates of DESIGN.md "What as_of filters".
-Keyword-only, session first, never commits.
+and everything under it, with the as-of predicates of DESIGN.md "What as_of filters"; or for a
+list of units, one statement per IN_CHUNK of them. Keyword-only, session first, never commits.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
@@ -20,6 +22,7 @@ from models.enums import (
     Gender,
     InspectionForm,
     InspectionKind,
+    OrgStatus,
     PartyRole,
     PoliticalTheory,
     Post,
@@ -31,8 +34,13 @@ from models.feedback import Comment, Disposition, DraftSection, Submission
 from models.inspection import Inspection, Remedy
 from models.org import Organisation
 from models.personnel import Candidate, CandidateStep
+from models.queries import OrgRef
+from models.stages import AnySelect
 from models.training import Attendance, Course, SessionRole, TrainingSession
 from models.tree import at_or_under
+
+T = TypeVar("T")
+IN_CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -58,8 +66,15 @@ class CandidateRow:
     step_vote_pct: Decimal | None
 
 
-def candidates_of(session: Session, *, org_id: int, as_of: date) -> list[CandidateRow]:
-    """A unit's active candidates and each one's latest step dated on or before as_of."""
+def chunked(values: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
+    """Slices of at most `size` values, so an IN list stays under the databases' limits on
+    bind parameters (SQLite 32,766, PostgreSQL 65,535) even with a list per statement."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _candidates_query(org_ids: Sequence[int], as_of: date) -> AnySelect:
+    """The units' active candidates (unit id first), each with its latest step by as_of."""
     ranked = (
         select(
             CandidateStep.candidate_id,
@@ -73,11 +88,12 @@ def candidates_of(session: Session, *, org_id: int, as_of: date) -> list[Candida
             .label("rn"),
         )
         .join(Candidate, Candidate.id == CandidateStep.candidate_id)
-        .where(Candidate.org_id == org_id, CandidateStep.passed_on <= as_of)
+        .where(Candidate.org_id.in_(org_ids), CandidateStep.passed_on <= as_of)
         .subquery()
     )
-    rows = session.execute(
+    return (
         select(
+            Candidate.org_id,
             Candidate.full_name,
             Candidate.birth_date,
             Candidate.gender,
@@ -97,9 +113,58 @@ def candidates_of(session: Session, *, org_id: int, as_of: date) -> list[Candida
             ranked.c.vote_pct,
         )
         .outerjoin(ranked, and_(ranked.c.candidate_id == Candidate.id, ranked.c.rn == 1))
-        .where(Candidate.org_id == org_id, Candidate.active.is_(True))
-    ).all()
-    return [CandidateRow(*tuple(row)) for row in rows]
+        .where(Candidate.org_id.in_(org_ids), Candidate.active.is_(True))
+        # A fixed order: people the list sorts as equal keep it, one unit or many.
+        .order_by(Candidate.org_id, Candidate.id)
+    )
+
+
+def candidates_of_units(
+    session: Session, *, org_ids: Sequence[int], as_of: date
+) -> dict[int, list[CandidateRow]]:
+    """Each unit's active candidates (by id) and each one's latest step dated on or before
+    as_of; every unit asked for is a key. One statement per IN_CHUNK units."""
+    out: dict[int, list[CandidateRow]] = {org_id: [] for org_id in org_ids}
+    for part in chunked(sorted(out)):
+        for org_id, *fields in session.execute(_candidates_query(part, as_of)):
+            out[org_id].append(CandidateRow(*fields))
+    return out
+
+
+def candidates_of(session: Session, *, org_id: int, as_of: date) -> list[CandidateRow]:
+    """A unit's active candidates and each one's latest step dated on or before as_of."""
+    return candidates_of_units(session, org_ids=[org_id], as_of=as_of)[org_id]
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """An organisation named by code, and whether it is active."""
+
+    org: OrgRef
+    active: bool
+
+
+def orgs_by_code(session: Session, *, codes: Sequence[str]) -> dict[str, UnitRef]:
+    """The organisations with these codes, keyed by upper-cased code (codes compare
+    case-insensitively, as models.queries.find_org does). One statement per IN_CHUNK codes."""
+    wanted = sorted({c.strip().upper() for c in codes})
+    out: dict[str, UnitRef] = {}
+    for part in chunked(wanted):
+        for row in session.scalars(
+            select(Organisation).where(func.upper(Organisation.code).in_(part))
+        ):
+            out[row.code.upper()] = UnitRef(_ref(row), row.status == OrgStatus.ACTIVE)
+    return out
+
+
+def active_org(session: Session, *, org_id: int) -> OrgRef | None:
+    """The organisation with this id when it is active."""
+    row = session.get(Organisation, org_id)
+    return _ref(row) if row is not None and row.status == OrgStatus.ACTIVE else None
+
+
+def _ref(row: Organisation) -> OrgRef:
+    return OrgRef(row.id, row.code, row.name, row.kind, row.path, row.depth, row.parent_id)
 
 
 @dataclass(frozen=True)

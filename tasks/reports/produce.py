@@ -1,0 +1,316 @@
+"""From planned documents to files and archive rows: compile each template once, find what the
+archive already holds (one query for all documents), render the rest, and record them.
+
+A document's archive key is (kind, scope, subject, as_of, plan, template SHA-256, context
+SHA-256). Files go into place together with their archive rows: if rendering, writing or the
+commit fails, every file of the request is removed, so no file is left without its row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy.orm import Session
+
+from models.db import read_session, write_session
+from models.records import ReportArchive
+from models.settings import Settings, get_settings
+from tasks.reports import archive
+from tasks.reports import party_format as pf
+from tasks.reports.plan_docs import PlannedDocument, ResolvedRequest
+from tasks.reports.render import CompiledTemplate, load_template, template_dir
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    """A file written (or found in the archive): where, its hash, its number, whom it is about."""
+
+    path: Path
+    sha256: str
+    number: int | None
+    kind: str
+    scope: str
+    subject: str
+    reused: bool
+
+
+@dataclass
+class Job:
+    """A planned document of a request, with its compiled template and content hash."""
+
+    req: ResolvedRequest
+    planned: PlannedDocument
+    template: CompiledTemplate
+    context_sha: str
+
+    def key(self, as_of: date) -> archive.ArchiveKey:
+        """The archive key of this content."""
+        return (
+            self.planned.kind,
+            self.req.scope.id,
+            self.planned.subject_id,
+            as_of,
+            self.req.plan,
+            self.template.sha256,
+            self.context_sha,
+        )
+
+    def subject_key(self) -> archive.SubjectKey:
+        """Whose document of which kind this is, whatever its content."""
+        return (self.planned.kind, self.req.scope.id, self.planned.subject_id)
+
+
+def template_path(name: str, settings: Settings | None = None) -> Path:
+    """$DAIHOI_HOME/templates/<name>_tpl.docx when the office has one, else the packaged one."""
+    settings = settings or get_settings()
+    own = settings.home / "templates" / f"{name}_tpl.docx"
+    if own.is_file():
+        return own
+    return template_dir() / f"{name}_tpl.docx"
+
+
+def file_name(kind: str, subject_code: str, as_of: date, number: int | None) -> str:
+    """<kind>_<org>_<as_of>[_<number>].docx, the code made safe for any file system."""
+    code = _UNSAFE.sub("-", subject_code).strip("-") or "org"
+    tail = f"_{number}" if number is not None else ""
+    return f"{kind}_{code}_{as_of.isoformat()}{tail}.docx"
+
+
+def compile_jobs(requests: Sequence[ResolvedRequest], settings: Settings) -> list[Job]:
+    """Every document of the requests with its template (each compiled once) and content hash."""
+    top, bottom, left, right = (float(m) for m in settings.margins_mm)
+    margins = (top, bottom, left, right)
+    templates: dict[str, CompiledTemplate] = {}
+    jobs = []
+    for req in requests:
+        for doc in req.documents:
+            if doc.template not in templates:
+                templates[doc.template] = load_template(
+                    template_path(doc.template, settings), margins_mm=margins
+                )
+            sha = archive.context_sha256(doc.context, margins_mm=margins)
+            jobs.append(Job(req, doc, templates[doc.template], sha))
+    return jobs
+
+
+def changed(jobs: Sequence[Job]) -> list[bool]:
+    """Whether each document's content differs from its last archived one (number excluded);
+    True when none was archived yet. One query for all documents."""
+    with read_session() as session:
+        last = archive.latest_contexts(session, subjects=[job.subject_key() for job in jobs])
+    return [last.get(job.subject_key()) != job.context_sha for job in jobs]
+
+
+def _sha256_file(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _render(job: Job, as_of: date, number: int | None, issuer_code: str) -> bytes:
+    ctx = job.planned.context
+    if number is not None:
+        ctx = pf.with_number(ctx, number, job.planned.doc_type, issuer_code)
+    return job.template.render(ctx, as_of=as_of, title=job.planned.title, images=job.planned.images)
+
+
+class _Staging:
+    """Files that go into place together with their archive rows."""
+
+    def __init__(self) -> None:
+        self.pending: dict[Path, None] = {}  # in order; a path added twice is written once
+        self.written: list[Path] = []
+
+    def add(self, path: Path, data: bytes) -> str:
+        """Write a document beside its place (one in memory at a time); returns its SHA-256."""
+        tmp = path.with_name(f".{path.name}.tmp")
+        self.written.append(tmp)
+        tmp.write_bytes(data)
+        self.pending[path] = None
+        return hashlib.sha256(data).hexdigest()
+
+    def publish(self) -> None:
+        """Move every document into place (called just before the commit)."""
+        for path in self.pending:
+            os.replace(path.with_name(f".{path.name}.tmp"), path)
+            self.written.append(path)
+
+    def discard(self) -> None:
+        for path in self.written:
+            with suppress(OSError):
+                path.unlink()
+
+
+@contextmanager
+def _staging() -> Iterator[_Staging]:
+    """Wraps the rendering and the write transaction: on any failure, every file this request
+    wrote is removed."""
+    staging = _Staging()
+    try:
+        yield staging
+    except BaseException:
+        staging.discard()
+        raise
+
+
+def _archive_row(job: Job, as_of: date, number: int | None, path: Path, sha: str) -> dict[str, Any]:
+    return {
+        "kind": job.planned.kind,
+        "scope_org_id": job.req.scope.id,
+        "subject_org_id": job.planned.subject_id,
+        "as_of": as_of,
+        "plan": job.req.plan,
+        "doc_type": job.planned.doc_type,
+        "number": number,
+        "term": job.req.term,
+        "path": str(path),
+        "sha256": sha,
+        "template_sha256": job.template.sha256,
+        "context_sha256": job.context_sha,
+        "summary": job.planned.summary,
+    }
+
+
+def _add_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Archive rows in one bulk INSERT (not one statement per row)."""
+    if rows:
+        session.execute(insert(ReportArchive), rows)
+
+
+def _result(job: Job, path: Path, sha: str, number: int | None, reused: bool) -> RenderedReport:
+    return RenderedReport(
+        path=path,
+        sha256=sha,
+        number=number,
+        kind=job.planned.kind,
+        scope=job.req.scope.code,
+        subject=job.planned.subject_code,
+        reused=reused,
+    )
+
+
+@dataclass(frozen=True)
+class _Lost:
+    """An archived file that was moved or deleted."""
+
+    index: int
+    row_id: int
+    path: Path
+    number: int | None
+
+
+def produce(
+    jobs: Sequence[Job], *, as_of: date, out: Path, issue: bool, issuer_code: str
+) -> list[RenderedReport]:
+    """Each job's file, in order. Content already archived (same key) is returned as it is:
+    same file, same bytes, same number (written again if lost on disk). The rest is rendered
+    and archived in one transaction: drafts without a number, or, with `issue`, under the
+    register's next numbers taken in that transaction."""
+    out.mkdir(parents=True, exist_ok=True)
+    writer = _Writer(jobs, as_of, out, issuer_code)
+    todo: list[int] = []
+    lost: list[_Lost] = []
+    with read_session() as session:
+        rows = archive.find_many(session, keys=[j.key(as_of) for j in jobs], issued=issue)
+        for i, (job, row) in enumerate(zip(jobs, rows, strict=True)):
+            if row is None:
+                todo.append(i)
+            elif _sha256_file(Path(row.path)) == row.sha256:
+                writer.results[i] = _result(job, Path(row.path), row.sha256, row.number, True)
+            else:
+                lost.append(_Lost(i, row.id, Path(row.path), row.number))
+    if lost:
+        writer.repair(lost)
+    if todo and issue:
+        writer.issue(todo)
+    elif todo:
+        writer.drafts(todo)
+    return [writer.results[i] for i in range(len(jobs))]
+
+
+@dataclass
+class _Writer:
+    """Writes the files of one request, with their archive rows, all or nothing."""
+
+    jobs: Sequence[Job]
+    as_of: date
+    out: Path
+    issuer_code: str
+    results: dict[int, RenderedReport] = field(default_factory=dict)
+
+    def repair(self, lost: list[_Lost]) -> None:
+        """Write lost archived files again under their numbers."""
+        table = cast(Table, ReportArchive.__table__)
+        stmt = update(table).where(table.c.id == bindparam("row_id"))
+        with _staging() as staged, write_session() as session:
+            params = []
+            for item in lost:
+                job = self.jobs[item.index]
+                data = _render(job, self.as_of, item.number, self.issuer_code)
+                sha = staged.add(item.path, data)
+                params.append({"row_id": item.row_id, "sha": sha})
+                self.results[item.index] = _result(job, item.path, sha, item.number, True)
+            session.execute(stmt.values(sha256=bindparam("sha")), params)
+            staged.publish()
+
+    def stage_new(
+        self, staged: _Staging, todo: Sequence[int], numbers: Sequence[int | None]
+    ) -> list[dict[str, Any]]:
+        """Render new documents into the staging under their file names; their archive rows."""
+        values = []
+        for i, number in zip(todo, numbers, strict=True):
+            job = self.jobs[i]
+            name = file_name(job.planned.kind, job.planned.subject_code, self.as_of, number)
+            path = self.out / name
+            sha = staged.add(path, _render(job, self.as_of, number, self.issuer_code))
+            values.append(_archive_row(job, self.as_of, number, path, sha))
+            self.results[i] = _result(job, path, sha, number, False)
+        return values
+
+    def drafts(self, todo: list[int]) -> None:
+        """Render drafts before the write lock is taken; archive them in one transaction."""
+        with _staging() as staged:
+            values = self.stage_new(staged, todo, [None] * len(todo))
+            with write_session() as session:
+                archive.drop_drafts_at(session, paths=[v["path"] for v in values])
+                _add_rows(session, values)
+                staged.publish()
+
+    def issue(self, todo: list[int]) -> None:
+        """Take numbers and render the issued files in the transaction that archives them."""
+        with _staging() as staged, write_session() as session:
+            # Another process may have issued the same content while we rendered.
+            keys = [self.jobs[i].key(self.as_of) for i in todo]
+            pending = []
+            for i, row in zip(
+                todo, archive.find_many(session, keys=keys, issued=True), strict=True
+            ):
+                if row is not None and _sha256_file(Path(row.path)) == row.sha256:
+                    path = Path(row.path)
+                    self.results[i] = _result(self.jobs[i], path, row.sha256, row.number, True)
+                else:
+                    pending.append(i)
+            if not pending:
+                return
+            first = self.jobs[pending[0]]
+            numbers = archive.take_numbers(
+                session,
+                issuer=self.issuer_code,
+                doc_type=first.planned.doc_type,
+                term=first.req.term,
+                count=len(pending),
+            )
+            _add_rows(session, self.stage_new(staged, pending, numbers))
+            staged.publish()
