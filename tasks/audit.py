@@ -54,8 +54,9 @@ def record_audit(
     if not events:
         return
     at = utcnow()
+    # render_nulls: one batch for all rows, instead of one per pattern of empty fields.
     session.execute(
-        insert(AuditEvent),
+        insert(AuditEvent).execution_options(render_nulls=True),
         [
             {
                 "at": at,

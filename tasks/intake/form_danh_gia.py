@@ -100,7 +100,7 @@ def run(session: Session, ctx: ImportContext, parsed: ParsedForm) -> ImportOutco
         if k in have and any(have[k][f] != v[f] for f in _FIELDS)
     ]
     if inserts:
-        session.execute(insert(YearFigures), inserts)
+        session.execute(insert(YearFigures).execution_options(render_nulls=True), inserts)
     if updates:
         table = table_of(YearFigures)
         session.execute(

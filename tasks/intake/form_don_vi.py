@@ -212,7 +212,9 @@ def run(session: Session, ctx: ImportContext, parsed: ParsedForm) -> ImportOutco
     new = [u for u in units if u.code not in ids]
     if new:
         result = session.execute(
-            insert(Organisation).returning(Organisation.id, sort_by_parameter_order=True),
+            insert(Organisation)
+            .execution_options(render_nulls=True)
+            .returning(Organisation.id, sort_by_parameter_order=True),
             [
                 {"code": u.code, "path": "", "depth": 0, "valid_from": _DEFAULT_VALID_FROM, **u.org}
                 for u in new
@@ -292,7 +294,7 @@ def _move(session: Session, ctx: ImportContext, moves: list[dict[str, Any]]) -> 
             [{"b_id": m["org_id"]} for m in moved],
         )
     session.execute(
-        insert(OrgLink),
+        insert(OrgLink).execution_options(render_nulls=True),
         [
             {
                 "org_id": m["org_id"],
@@ -322,7 +324,7 @@ def _upsert_congresses(session: Session, term: str, rows: list[tuple[int, dict[s
         if oid in have and any(have[oid][k] != c[k] for k in _CONGRESS_FIELDS)
     ]
     if inserts:
-        session.execute(insert(Congress), inserts)
+        session.execute(insert(Congress).execution_options(render_nulls=True), inserts)
     if updates:
         table = table_of(Congress)
         session.execute(

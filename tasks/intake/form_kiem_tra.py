@@ -206,7 +206,9 @@ def run(session: Session, ctx: ImportContext, parsed: ParsedForm) -> ImportOutco
     new = [(k, v) for k, v in plan.inspections.items() if k not in existing]
     if new:
         result = session.execute(
-            insert(Inspection).returning(Inspection.id, sort_by_parameter_order=True),
+            insert(Inspection)
+            .execution_options(render_nulls=True)
+            .returning(Inspection.id, sort_by_parameter_order=True),
             [{"org_id": k[0], "code": k[1], "sender_org_id": sender.id, **v} for k, v in new],
         )
         for (k, v), r in zip(new, result, strict=True):
@@ -310,7 +312,10 @@ def _write_remedies(
         )
     if inserts:
         result = session.execute(
-            insert(Remedy).returning(Remedy.id, sort_by_parameter_order=True), inserts
+            insert(Remedy)
+            .execution_options(render_nulls=True)
+            .returning(Remedy.id, sort_by_parameter_order=True),
+            inserts,
         )
         keys = {iid: key for key, iid in touched.items()}
         for values, r in zip(inserts, result, strict=True):

@@ -302,7 +302,10 @@ def _insert_new(session: Session, rows: list[_Stated]) -> list[int]:
     ]
     # insertmanyvalues keeps RETURNING in parameter order (sort_by_parameter_order).
     result = session.execute(
-        insert(Candidate).returning(Candidate.id, sort_by_parameter_order=True), values
+        insert(Candidate)
+        .execution_options(render_nulls=True)
+        .returning(Candidate.id, sort_by_parameter_order=True),
+        values,
     )
     return [r[0] for r in result]
 
@@ -359,7 +362,7 @@ def _write_steps(
         )
     if inserts:
         session.execute(
-            insert(CandidateStep),
+            insert(CandidateStep).execution_options(render_nulls=True),
             [
                 {
                     "candidate_id": r["b_cid"],
