@@ -265,7 +265,7 @@ def test_kiem_tra_reimport_replaces_the_senders_inspections_of_each_unit(
         "remedies_changed": 3,
     }
     with read_session() as s:
-        inspections = set((i.org_id, i.code, i.concluded_on) for i in s.scalars(select(Inspection)))
+        inspections = {(i.org_id, i.code, i.concluded_on) for i in s.scalars(select(Inspection))}
         remedies = sorted((r.seq, r.status.value) for r in s.scalars(select(Remedy)))
         audited = sorted(
             (e.entity, e.action.value)
