@@ -165,7 +165,7 @@ def current_draft_query(*, scope_path: str) -> AnySelect:
     """The current draft whose scope is the nearest organisation at or above the given path."""
     prefixes = [scope_path[: i + 1] for i, ch in enumerate(scope_path) if ch == "/"]
     return (
-        select(Draft.id, Draft.deadline, Draft.title, Organisation.path)
+        select(Draft.id, Draft.deadline, Draft.title, Draft.scope_org_id, Organisation.path)
         .join(Organisation, Organisation.id == Draft.scope_org_id)
         .where(Draft.is_current.is_(True), Organisation.path.in_(prefixes))
         .order_by(Organisation.depth.desc(), Draft.version.desc())

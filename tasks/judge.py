@@ -139,14 +139,17 @@ def inspections(units: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     return out.drop(columns=["first_start", "last_break"])
 
 
-def feedback(units: pd.DataFrame, subs: pd.DataFrame, deadline: object) -> pd.DataFrame:
-    """Feedback: the unit has submitted (late ones count and are flagged)."""
+def feedback(
+    units: pd.DataFrame, subs: pd.DataFrame, deadline: object, draft_scope_id: int | None = None
+) -> pd.DataFrame:
+    """Feedback: the unit has submitted (late ones count and are flagged). The organisation
+    whose draft it is does not comment on its own draft: not applicable there."""
     out = units[["id"]].merge(subs, on="id", how="left")
     out["comments"] = out["comments"].fillna(0).astype("int64")
     out["answered"] = out["answered"].fillna(0).astype("int64")
-    out["applicable"] = True
+    out["applicable"] = out["id"] != draft_scope_id
     out["done"] = out["submitted_on"].notna()
-    out["progress"] = out["done"].astype("float64")
+    out["progress"] = out["done"].astype("float64").where(out["applicable"])
     out["done_on"] = out["submitted_on"]
     if deadline is None:
         out["late"] = False

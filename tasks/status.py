@@ -55,6 +55,7 @@ class StatusInputs:
     inspections: pd.DataFrame
     draft_id: int | None
     draft_deadline: date | None
+    draft_scope_id: int | None
     feedback: pd.DataFrame
     course_roles: pd.DataFrame
     attendance: pd.DataFrame
@@ -116,6 +117,7 @@ def fetch_inputs(
         inspections=_frame(session, q.inspections_query(scope_path=path, as_of=as_of)),
         draft_id=draft_id,
         draft_deadline=draft.deadline if draft else None,
+        draft_scope_id=draft.scope_org_id if draft else None,
         feedback=feedback,
         course_roles=_frame(session, q.course_roles_query(as_of=as_of)),
         attendance=_frame(session, q.attendance_query(scope_path=path, as_of=as_of)),
@@ -132,7 +134,7 @@ def judge_all(inputs: StatusInputs, plan: Plan) -> dict[str, pd.DataFrame]:
     raw = {
         "personnel": judge.personnel(u, inputs.personnel, inputs.passed, plan),
         "inspections": judge.inspections(u, inputs.inspections),
-        "feedback": judge.feedback(u, inputs.feedback, deadline),
+        "feedback": judge.feedback(u, inputs.feedback, deadline, inputs.draft_scope_id),
         "training": judge.training(u, inputs.course_roles, inputs.attendance),
     }
     out: dict[str, pd.DataFrame] = {}
