@@ -123,7 +123,7 @@ def demo(
         bool, typer.Option("--reset", help="Xóa dữ liệu mẫu đã có và tạo lại từ đầu.")
     ] = False,
 ) -> None:
-    """Tạo dữ liệu mẫu: một đảng bộ với các đơn vị trực thuộc, nhân sự, kiểm tra, góp ý, tập huấn.
+    """Tạo dữ liệu mẫu (một đảng bộ với các đơn vị trực thuộc, nhân sự, kiểm tra, góp ý, tập huấn), chạy công việc chính và soạn các báo cáo.
 
     Không ghi vào cơ sở dữ liệu đang chứa dữ liệu thật; dữ liệu mẫu đã có chỉ được tạo lại
     khi có --reset.
@@ -132,6 +132,45 @@ def demo(
     """
     summary = run_demo_seed(scale=scale.value, as_of=optional_date(as_of), seed=seed, reset=reset)
     print_summary(summary)
+    run_main_job(summary.as_of)
+
+
+def run_main_job(as_of: date) -> None:
+    """Run the main job on the demo through Prefect, write the on-demand reports, show status."""
+    import time
+
+    from flows.commands.run import run_flow
+    from flows.commands.status import LEGEND, render_summary, render_table
+    from models.db import read_session
+    from models.settings import get_settings
+    from tasks.reports.api import render_report
+    from tasks.status import compute_status
+
+    started = time.perf_counter()
+    with console.status("Đang chạy công việc chính (prepare_congresses) qua Prefect…"):
+        prepared = run_flow("prepare", {"scope": None, "as_of": as_of, "plan": None})
+    with console.status("Đang soạn công văn đôn đốc các đơn vị quá hạn (send_reminders)…"):
+        reminders = run_flow("reminders", {"scope": None, "as_of": as_of})
+    with console.status("Đang soạn các báo cáo theo yêu cầu (chỉ tiêu, nhân sự)…"):
+        on_demand = [
+            *render_report(kind="targets", scope=None, as_of=as_of),
+            *render_report(kind="personnel", scope=None, as_of=as_of),
+            *render_report(kind="personnel", scope=None, as_of=as_of, subtree=True),
+        ]
+    seconds = time.perf_counter() - started
+    with read_session() as session:
+        doc = compute_status(session, scope=None, as_of=as_of)
+    console.print(render_summary(doc))
+    console.print("Các đơn vị chậm nhất:")
+    console.print(render_table(doc, sort="lag", limit=15, width=console.width))
+    console.print(LEGEND)
+    written = int(prepared["reports"]) + int(reminders["letters"]) + len(on_demand)
+    console.print(
+        f"Đã chạy prepare_congresses và send_reminders trong {seconds:.1f} giây; "
+        f"{written} văn bản Word trong {get_settings().home / 'reports'} "
+        f"({reminders['letters']} công văn đôn đốc)."
+    )
+    console.print("Xem toàn bộ: daihoi status — hoặc daihoi status --json")
 
 
 def register(app: typer.Typer) -> None:
