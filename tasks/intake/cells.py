@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from tasks.intake.spec import ColumnSpec
+from tasks.intake.textcheck import bad_control, looks_like_legacy_font
 from tasks.text import norm_key
 
 
@@ -34,20 +35,7 @@ _DATE_TEXT = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})$")
 _INT_TEXT = re.compile(r"^[+-]?\d+$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}([.,\s\u00a0]\d{3})+$")
 _DECIMAL_TEXT = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
-_KEEP_CONTROLS = frozenset("\n\r\t")
 _TOTAL_KEYS = frozenset(norm_key(t) for t in ("Tổng", "Tổng cộng", "Cộng"))
-
-# Legacy Vietnamese fonts (TCVN3/ABC, VNI) show up in a Unicode file as the Latin-1 symbols
-# and letters their code pages put Vietnamese letters on (TCVN3: 0xA1–0xAE, 0xB5–0xFE; VNI's
-# mark letters); found inside a word they are mojibake, not typing. °, ±, ² are not among
-# them, so "50°C" stays text.
-_LEGACY_MARKS = frozenset("¡¢£¤¥¦§¨©ª«¬\u00ad®µ¶·¸¹»¼½¾ÄÅÆÇËÎÏÐÑÖ×ØÛÜÞßäåæçëîïñö÷øûüþ")
-# Guillemets quote ordinary text; TCVN3's « (ô) and » (ằ) sit between two letters.
-_QUOTES = frozenset("«»")
-_VN_UPPER_LATIN1 = frozenset("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
-# VNI writes a base vowel then a Latin-1 letter for the mark ("Nguyeãn", "Vaên"): a or e
-# directly followed by an accented vowel never occurs in Vietnamese.
-_VNI_PAIR = re.compile(r"[aeAE][àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ]|[oO][âêÂÊ]")
 
 
 def is_empty(value: Any) -> bool:
@@ -58,39 +46,6 @@ def is_empty(value: Any) -> bool:
 def is_total_label(value: Any) -> bool:
     """`Tổng`, `Tổng cộng` or `Cộng`: the leftmost cell of a total row (rule 3)."""
     return isinstance(value, str) and norm_key(value) in _TOTAL_KEYS
-
-
-_SUSPECT = re.compile("[" + re.escape("".join(sorted(_LEGACY_MARKS | _VN_UPPER_LATIN1))) + "]")
-
-
-def looks_like_legacy_font(text: str) -> bool:
-    """Text typed in TCVN3/VNI fonts (`NguyÔn V¨n A`, `Nguyeãn Vaên A`) rather than Unicode."""
-    if text.isascii():
-        return False
-    if _VNI_PAIR.search(text):
-        return True
-    if not _SUSPECT.search(text):
-        return False
-    for i, ch in enumerate(text):
-        prev = text[i - 1] if i else ""
-        nxt = text[i + 1] if i + 1 < len(text) else ""
-        if ch in _QUOTES:
-            if prev.isalpha() and nxt.isalpha():
-                return True
-        elif ch in _LEGACY_MARKS and (prev.isalpha() or nxt.isalpha()):
-            return True
-        # "NguyÔn": an accented capital straight after a lower-case letter.
-        if ch in _VN_UPPER_LATIN1 and prev.isalpha() and prev.islower():
-            return True
-    return False
-
-
-def bad_control(text: str) -> str | None:
-    """The first control character other than line breaks and tabs, if any."""
-    for ch in text:
-        if ch not in _KEEP_CONTROLS and unicodedata.category(ch) == "Cc":
-            return ch
-    return None
 
 
 def _number_text(value: Any) -> str | None:

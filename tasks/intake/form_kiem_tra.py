@@ -6,16 +6,14 @@ entered for it; remedies go with their inspection."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from models.enums import AuditAction, InspectionForm, InspectionKind, InspectionTarget, RemedyStatus
-from models.inspection import Inspection, Remedy
+from models.inspection import Inspection
 from models.org import Organisation
-from models.queries import OrgRef
 from tasks.audit import AuditRow, record_audit
 from tasks.intake.importers import (
     FormImporter,
@@ -30,22 +28,21 @@ from tasks.intake.importers import (
     table_of,
 )
 from tasks.intake.issues import Issue
+from tasks.intake.kiem_tra_store import (
+    I_FIELDS,
+    INSPECTIONS,
+    R_FIELDS,
+    REMEDIES,
+    Plan,
+    existing_inspections,
+    existing_remedies,
+    prefill,
+    write_remedies,
+)
 from tasks.intake.validate import ParsedForm, ParsedSheet
 
-INSPECTIONS, REMEDIES = "kiem-tra", "khac-phuc"
-_I_FIELDS = ("kind", "form", "target", "started_on", "concluded_on", "has_violation", "conclusion")
-_R_FIELDS = ("requirement", "due_on", "status", "completed_on")
 _DONE = {"Đã hoàn thành", "Đã kiểm tra xác nhận"}
 _VIOLATION = {"Có": True, "Không": False}
-
-
-@dataclass
-class _Plan:
-    """What the file states, keyed by (unit id, Mã cuộc) and (unit id, Mã cuộc, STT)."""
-
-    inspections: dict[tuple[int, str], dict[str, Any]]
-    remedies: dict[tuple[int, str], dict[int, dict[str, Any]]]
-    units: set[int]
 
 
 def _inspection_values(row: Any) -> dict[str, Any]:
@@ -61,15 +58,6 @@ def _inspection_values(row: Any) -> dict[str, Any]:
     }
 
 
-def _existing(session: Session, org_ids: set[int]) -> dict[tuple[int, str], dict[str, Any]]:
-    cols = [getattr(Inspection, f) for f in _I_FIELDS]
-    stmt = select(
-        Inspection.id, Inspection.org_id, Inspection.code, Inspection.sender_org_id, *cols
-    )
-    stmt = stmt.where(Inspection.org_id.in_(org_ids))
-    return {(r["org_id"], r["code"]): dict(r) for r in session.execute(stmt).mappings()}
-
-
 def _owner_ok(ctx: ImportContext, sender_id: int | None, paths: dict[int, str]) -> bool:
     """The sender may restate an inspection it, a unit below it, or nobody recorded."""
     assert ctx.sender is not None
@@ -78,12 +66,12 @@ def _owner_ok(ctx: ImportContext, sender_id: int | None, paths: dict[int, str]) 
 
 def _check(
     session: Session, ctx: ImportContext, first: ParsedSheet, second: ParsedSheet
-) -> tuple[_Plan, dict[tuple[int, str], dict[str, Any]], list[Issue]]:
+) -> tuple[Plan, dict[tuple[int, str], dict[str, Any]], list[Issue]]:
     units, issues = resolve_units(session, ctx, first)
     r_units, r_issues = resolve_units(session, ctx, second)
     issues += r_issues + check_lengths(first, {"code": 64}) + check_lengths(second, {"code": 64})
     keys: dict[int, tuple[Any, ...]] = {}
-    plan = _Plan({}, defaultdict(dict), set())
+    plan = Plan({}, defaultdict(dict), set())
     for row in first.rows:
         start, end = row.get("started_on"), row.get("concluded_on")
         if start is not None and end is not None and end < start:
@@ -98,7 +86,7 @@ def _check(
     issues += duplicate_keys(first, keys, "(đơn vị, mã cuộc)", "code")
     all_units: dict[int, OrgRow] = {**units, **r_units}
     org_ids = {u.id for u in all_units.values()}
-    existing = _existing(session, org_ids)
+    existing = existing_inspections(session, org_ids)
     sender_ids = {e["sender_org_id"] for e in existing.values() if e["sender_org_id"]}
     paths: dict[int, str] = {
         r.id: r.path
@@ -178,7 +166,7 @@ def run(session: Session, ctx: ImportContext, parsed: ParsedForm) -> ImportOutco
         if k[0] in units and e["sender_org_id"] == sender.id and k not in plan.inspections
     ]
     ids: dict[tuple[int, str], int] = {k: e["id"] for k, e in existing.items()}
-    remedies_before = _remedies(session, [e["id"] for e in existing.values()])
+    remedies_before = existing_remedies(session, [e["id"] for e in existing.values()])
     for e in gone:
         for seq, rem in remedies_before.get(e["id"], {}).items():
             audit.append(
@@ -187,7 +175,7 @@ def run(session: Session, ctx: ImportContext, parsed: ParsedForm) -> ImportOutco
                     rem["id"],
                     e["org_id"],
                     AuditAction.DELETE,
-                    {"code": e["code"], "seq": seq, **{f: rem[f] for f in _R_FIELDS}},
+                    {"code": e["code"], "seq": seq, **{f: rem[f] for f in R_FIELDS}},
                     None,
                 )
             )
@@ -197,7 +185,7 @@ def run(session: Session, ctx: ImportContext, parsed: ParsedForm) -> ImportOutco
                 e["id"],
                 e["org_id"],
                 AuditAction.DELETE,
-                {"code": e["code"], **{f: e[f] for f in _I_FIELDS}},
+                {"code": e["code"], **{f: e[f] for f in I_FIELDS}},
                 None,
             )
         )
@@ -222,7 +210,7 @@ def run(session: Session, ctx: ImportContext, parsed: ParsedForm) -> ImportOutco
         if old is None:
             continue
         b, a = changed(
-            {f: old[f] for f in (*_I_FIELDS, "sender_org_id")}, {**v, "sender_org_id": sender.id}
+            {f: old[f] for f in (*I_FIELDS, "sender_org_id")}, {**v, "sender_org_id": sender.id}
         )
         if a:
             updates.append({"b_id": old["id"], **v, "sender_org_id": sender.id})
@@ -232,11 +220,11 @@ def run(session: Session, ctx: ImportContext, parsed: ParsedForm) -> ImportOutco
         session.execute(
             update(table)
             .where(table.c.id == bindparam("b_id"))
-            .values({f: bindparam(f) for f in (*_I_FIELDS, "sender_org_id")}),
+            .values({f: bindparam(f) for f in (*I_FIELDS, "sender_org_id")}),
             updates,
         )
     touched = {k: ids[k] for k in set(plan.inspections) | set(plan.remedies)}
-    audit += _write_remedies(session, plan, touched, remedies_before)
+    audit += write_remedies(session, plan, touched, remedies_before)
     record_audit(session, actor=ctx.actor, source=ctx.source, events=audit)
     outcome.counts = {
         "inspections_created": len(new),
@@ -245,132 +233,6 @@ def run(session: Session, ctx: ImportContext, parsed: ParsedForm) -> ImportOutco
         "remedies_changed": sum(1 for a in audit if a.entity == "remedy"),
     }
     return outcome
-
-
-def _remedies(session: Session, inspection_ids: list[int]) -> dict[int, dict[int, dict[str, Any]]]:
-    found: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
-    cols = [getattr(Remedy, f) for f in _R_FIELDS]
-    for i in range(0, len(inspection_ids), 5000):
-        stmt = select(Remedy.id, Remedy.inspection_id, Remedy.seq, Remedy.version, *cols)
-        stmt = stmt.where(Remedy.inspection_id.in_(inspection_ids[i : i + 5000]))
-        for r in session.execute(stmt).mappings():
-            found[r["inspection_id"]][r["seq"]] = dict(r)
-    return found
-
-
-def _write_remedies(
-    session: Session,
-    plan: _Plan,
-    touched: dict[tuple[int, str], int],
-    before: dict[int, dict[int, dict[str, Any]]],
-) -> list[AuditRow]:
-    """Each touched inspection ends with exactly the file's remedies."""
-    audit: list[AuditRow] = []
-    inserts, updates, deletes = [], [], []
-    for key, iid in touched.items():
-        stated = plan.remedies.get(key, {})
-        old = before.get(iid, {})
-        for seq, rem in old.items():
-            if seq not in stated:
-                deletes.append(rem["id"])
-                audit.append(
-                    AuditRow(
-                        "remedy",
-                        rem["id"],
-                        key[0],
-                        AuditAction.DELETE,
-                        {"code": key[1], "seq": seq, **{f: rem[f] for f in _R_FIELDS}},
-                        None,
-                    )
-                )
-        for seq, values in stated.items():
-            if seq not in old:
-                inserts.append({"inspection_id": iid, "seq": seq, **values})
-                continue
-            b, a = changed({f: old[seq][f] for f in _R_FIELDS}, values)
-            if a:
-                updates.append({"b_id": old[seq]["id"], **values})
-                audit.append(
-                    AuditRow(
-                        "remedy",
-                        old[seq]["id"],
-                        key[0],
-                        AuditAction.UPDATE,
-                        {"code": key[1], "seq": seq, **b},
-                        a,
-                    )
-                )
-    if deletes:
-        session.execute(delete(Remedy).where(Remedy.id.in_(deletes)))
-    if updates:
-        table = table_of(Remedy)
-        session.execute(
-            update(table)
-            .where(table.c.id == bindparam("b_id"))
-            .values({f: bindparam(f) for f in _R_FIELDS} | {"version": table.c.version + 1}),
-            updates,
-        )
-    if inserts:
-        result = session.execute(
-            insert(Remedy)
-            .execution_options(render_nulls=True)
-            .returning(Remedy.id, sort_by_parameter_order=True),
-            inserts,
-        )
-        keys = {iid: key for key, iid in touched.items()}
-        for values, r in zip(inserts, result, strict=True):
-            key = keys[values["inspection_id"]]
-            after = {"code": key[1], **{k: v for k, v in values.items() if k != "inspection_id"}}
-            audit.append(AuditRow("remedy", r[0], key[0], AuditAction.CREATE, None, after))
-    return audit
-
-
-def prefill(session: Session, org: OrgRef) -> dict[str, list[dict[str, Any]]]:
-    """The inspections this unit entered (or of it, entered by nobody), with their remedies."""
-    unit = table_of(Organisation)
-    stmt = (
-        select(Inspection, unit.c.code.label("unit_code"))
-        .join(unit, unit.c.id == Inspection.org_id)
-        .where(
-            (Inspection.sender_org_id == org.id)
-            | ((Inspection.sender_org_id.is_(None)) & (Inspection.org_id == org.id))
-        )
-        .order_by(unit.c.code, Inspection.code)
-    )
-    rows = session.execute(stmt).all()
-    remedies = _remedies(session, [r[0].id for r in rows])
-    first, second = [], []
-    for r in rows:
-        i: Inspection = r[0]
-        code = None if i.org_id == org.id else r.unit_code
-        first.append(
-            {
-                "code": i.code,
-                "org_code": code,
-                "kind": i.kind.label,
-                "form": i.form.label,
-                "target": i.target.label,
-                "started_on": i.started_on,
-                "concluded_on": i.concluded_on,
-                "has_violation": None
-                if i.has_violation is None
-                else ("Có" if i.has_violation else "Không"),
-                "conclusion": i.conclusion,
-            }
-        )
-        for seq, rem in sorted(remedies.get(i.id, {}).items()):
-            second.append(
-                {
-                    "code": i.code,
-                    "org_code": code,
-                    "seq": seq,
-                    "requirement": rem["requirement"],
-                    "due_on": rem["due_on"],
-                    "status": rem["status"].label,
-                    "completed_on": rem["completed_on"],
-                }
-            )
-    return {INSPECTIONS: first, REMEDIES: second}
 
 
 IMPORTER = register(

@@ -3,9 +3,6 @@ form's importer in one transaction, the intake record and the error workbook."""
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,74 +20,15 @@ from tasks.intake.errors_workbook import error_workbook_path, write_error_workbo
 from tasks.intake.importers import FormImporter, ImportContext, ImportOutcome, get_importer
 from tasks.intake.issues import Issue, error
 from tasks.intake.limits import FileRefused
+from tasks.intake.outcome import FileOutcome, ImportOptions, file_sha256, sort_issues
 from tasks.intake.spec import FormSpec, all_forms, form_for_sheets
 from tasks.intake.validate import ParsedForm, parse_form
 from tasks.intake.versions import find_duplicate, latest_version, supersede_earlier
 from tasks.intake.workbook import Workbook, open_workbook
 
+__all__ = ["STALE_MESSAGE", "FileOutcome", "ImportOptions", "import_file"]
+
 STALE_MESSAGE = "Dữ liệu đã thay đổi kể từ khi tải biểu mẫu; hãy tải biểu mẫu mới"
-
-
-@dataclass(frozen=True)
-class ImportOptions:
-    """How a file arrived. `sender_code` is the transport's sender (`--org`, the inbox folder);
-    without it the sender is `_meta.org_code`, else (on the command line) the registry's root."""
-
-    sender_code: str | None = None
-    letter_number: str | None = None
-    letter_date: date | None = None
-    force: bool = False
-    received_on: date | None = None
-    default_to_root: bool = True
-    error_dir: Path | None = None
-    write_errors: bool = True
-
-
-@dataclass
-class FileOutcome:
-    """What became of one file. `issues` quote cell values: show them to the unit, never log them
-    (use `public()` for logs and Prefect)."""
-
-    path: Path
-    state: IntakeState
-    sha256: str = ""
-    form: str | None = None
-    sender: str | None = None
-    rows: int = 0
-    issues: list[Issue] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-    intake_id: int | None = None
-    error_workbook: Path | None = None
-    message: str | None = None
-
-    @property
-    def errors(self) -> list[Issue]:
-        """The issues that rejected the file."""
-        return [i for i in self.issues if i.is_error]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        """The issues that did not."""
-        return [i for i in self.issues if not i.is_error]
-
-    @property
-    def accepted(self) -> bool:
-        """Accepted, or a duplicate of an accepted file (a no-op)."""
-        return self.state in (IntakeState.ACCEPTED, IntakeState.DUPLICATE)
-
-    def public(self) -> dict[str, Any]:
-        """Hash, form, sender code, counts and error locations only: safe for logs and Prefect."""
-        return {
-            "file_sha256": self.sha256,
-            "form": self.form,
-            "sender": self.sender,
-            "state": self.state.value,
-            "rows": self.rows,
-            "errors": len(self.errors),
-            "warnings": len(self.warnings),
-            "counts": dict(self.counts),
-            "error_locations": [i.location() for i in self.errors[:200]],
-        }
 
 
 class _Rejected(Exception):
@@ -100,23 +38,6 @@ class _Rejected(Exception):
         super().__init__("rejected")
         self.issues = issues
         self.outcome = outcome
-
-
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file's bytes (streamed)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def sort_issues(issues: list[Issue]) -> list[Issue]:
-    """File-level problems first, then by sheet (in order of appearance), row and column."""
-    sheets: dict[str | None, int] = {None: -1}
-    for i in issues:
-        sheets.setdefault(i.sheet, len(sheets))
-    return sorted(issues, key=lambda i: (sheets[i.sheet], i.row or 0, i.col_idx or 0))
 
 
 def _recognise(wb: Workbook) -> FormSpec:

@@ -3,21 +3,19 @@ the data area (rule 3), merged ranges and formulas never calculated."""
 
 from __future__ import annotations
 
-import posixpath
 import re
 import warnings
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import openpyxl
-from defusedxml import ElementTree as SafeET
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.escape import unescape
 
 from models.settings import Limits
 from tasks.intake.cells import Cell, is_empty, is_total_label
+from tasks.intake.formulas import uncalculated_formulas
 from tasks.intake.issues import Issue, error, warning
 from tasks.intake.limits import FileRefused, check_file, not_excel
 from tasks.intake.spec import ColumnSpec, SheetSpec
@@ -25,10 +23,6 @@ from tasks.text import norm_key
 
 META_SHEET = "_meta"
 HEADER_SEARCH_ROWS = 15
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_HAS_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _REQUIRED_MARK = re.compile(r"\s*\(\*\)\s*$")
 
 
@@ -74,7 +68,7 @@ def open_workbook(path: Path, limits: Limits) -> Workbook:
                 f"{limits.rows_per_sheet} dòng một sheet"
             )
     try:
-        uncalculated = _uncalculated_formulas(path)
+        uncalculated = uncalculated_formulas(path)
     except Exception as e:
         raise not_excel(path.name) from e
     return Workbook(path=path, book=book, meta=_read_meta(book), uncalculated=uncalculated)
@@ -89,64 +83,6 @@ def _read_meta(book: Any) -> dict[str, str] | None:
         if isinstance(key, str) and key.strip():
             meta[key.strip()] = "" if value is None else str(value).strip()
     return meta
-
-
-def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → its part in the zip, from workbook.xml and its relationships."""
-    rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
-    book = SafeET.fromstring(zf.read("xl/workbook.xml"))
-    paths: dict[str, str] = {}
-    for sheet in book.iter(f"{_NS_MAIN}sheet"):
-        target = targets.get(sheet.get(f"{_NS_REL}id"), "")
-        part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-        paths[sheet.get("name", "")] = posixpath.normpath(part)
-    return paths
-
-
-def _uncalculated_formulas(path: Path) -> dict[str, set[str]]:
-    """Per sheet, the cells holding a formula with no cached value ("never calculated").
-
-    openpyxl's data_only mode reads such a cell as empty; only the XML tells them apart.
-    Sheets without any formula are skipped after a byte search."""
-    found: dict[str, set[str]] = {}
-    with zipfile.ZipFile(path) as zf:
-        for name, part in _sheet_paths(zf).items():
-            try:
-                data = zf.read(part)
-            except KeyError:
-                continue
-            if not _HAS_FORMULA.search(data):
-                continue
-            cells: set[str] = set()
-            for _event, elem in SafeET.iterparse(_BytesReader(data), events=("end",)):
-                if elem.tag == f"{_NS_MAIN}c":
-                    if elem.find(f"{_NS_MAIN}f") is not None and _no_cached_value(elem):
-                        cells.add(elem.get("r", ""))
-                    elem.clear()
-            if cells:
-                found[name] = cells
-    return found
-
-
-def _no_cached_value(cell: Any) -> bool:
-    """No `<v>`, or an empty one that is not a cached empty string (`t="str"`)."""
-    v = cell.find(f"{_NS_MAIN}v")
-    return v is None or (not v.text and cell.get("t") != "str")
-
-
-class _BytesReader:
-    """A minimal file object over bytes for iterparse."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = memoryview(data)
-        self._pos = 0
-
-    def read(self, n: int = -1) -> bytes:
-        end = len(self._data) if n < 0 else min(len(self._data), self._pos + n)
-        chunk = bytes(self._data[self._pos : end])
-        self._pos = end
-        return chunk
 
 
 def header_label(value: Any) -> str | None:
