@@ -31,6 +31,7 @@ CONGRESS_FIELDS = ("planned_date", "form", "committee_size", "contents", "held_d
 
 
 def current_orgs(session: Session, org_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The stored registry fields of these organisations, by id (chunked queries)."""
     cols = [getattr(Organisation, f) for f in ORG_FIELDS]
     found: dict[int, dict[str, Any]] = {}
     for i in range(0, len(org_ids), 5000):
@@ -77,6 +78,7 @@ def move_orgs(session: Session, ctx: ImportContext, moves: list[dict[str, Any]])
 
 
 def upsert_congresses(session: Session, term: str, rows: list[tuple[int, dict[str, Any]]]) -> None:
+    """Insert or update each unit's congress row for the term (one executemany each)."""
     ids = [oid for oid, _c in rows]
     have: dict[int, dict[str, Any]] = {}
     for i in range(0, len(ids), 5000):

@@ -33,6 +33,7 @@ class Plan:
 def existing_inspections(
     session: Session, org_ids: set[int]
 ) -> dict[tuple[int, str], dict[str, Any]]:
+    """The units' inspections by (unit id, Mã cuộc), with their sender."""
     cols = [getattr(Inspection, f) for f in I_FIELDS]
     stmt = select(
         Inspection.id, Inspection.org_id, Inspection.code, Inspection.sender_org_id, *cols
@@ -44,6 +45,7 @@ def existing_inspections(
 def existing_remedies(
     session: Session, inspection_ids: list[int]
 ) -> dict[int, dict[int, dict[str, Any]]]:
+    """Remedies by inspection id, then STT (chunked queries)."""
     found: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
     cols = [getattr(Remedy, f) for f in R_FIELDS]
     for i in range(0, len(inspection_ids), 5000):

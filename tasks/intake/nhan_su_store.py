@@ -90,6 +90,7 @@ def existing_candidates(
 
 
 def current_step(history: dict[int, tuple[date, Any]]) -> tuple[int, date | None]:
+    """The highest step in a history and its date ((0, None) when empty)."""
     if not history:
         return 0, None
     top = max(history)
@@ -97,6 +98,7 @@ def current_step(history: dict[int, tuple[date, Any]]) -> tuple[int, date | None
 
 
 def insert_new(session: Session, rows: list[Stated]) -> list[int]:
+    """Insert new candidates in one batch; their ids in row order."""
     if not rows:
         return []
     values = [
@@ -121,6 +123,7 @@ def insert_new(session: Session, rows: list[Stated]) -> list[int]:
 
 
 def update_rows(session: Session, updates: list[dict[str, Any]]) -> None:
+    """Update changed candidates in one executemany, bumping their version."""
     if not updates:
         return
     table = table_of(Candidate)
