@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from typing import Annotated
 
+import typer
 from rich.console import Console
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -66,3 +68,11 @@ def scope_or_fail(session: Session, code: str | None) -> OrgRef:
                 "Chưa có đơn vị nào: hãy nhập danh sách tổ chức đảng (biểu mẫu don-vi) hoặc chạy 'daihoi demo'."
             ) from e
         raise UserError(f"Không tìm thấy đơn vị có mã '{code}'.") from e
+
+
+# The options most commands share, declared once.
+OrgOption = Annotated[str | None, typer.Option("--org", help="Mã đơn vị (mặc định: đơn vị gốc).")]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="Ngày tính (YYYY-MM-DD hoặc dd/mm/yyyy).")
+]
+PlanOption = Annotated[str | None, typer.Option("--plan", help="Tên kế hoạch (vd. ct45-2025).")]

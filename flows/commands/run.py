@@ -15,6 +15,9 @@ import typer
 import yaml
 
 from flows.commands.common import (
+    AsOfOption,
+    OrgOption,
+    PlanOption,
     console,
     err_console,
     open_database,
@@ -70,15 +73,9 @@ def run_flow(name: str, params: dict[str, Any]) -> Any:
 
 def run(
     flow_name: Annotated[str, typer.Argument(metavar="FLOW", help=" | ".join(FLOWS))],
-    org: Annotated[
-        str | None, typer.Option("--org", help="Mã đơn vị (mặc định: đơn vị gốc).")
-    ] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Ngày tính (YYYY-MM-DD hoặc dd/mm/yyyy).")
-    ] = None,
-    plan: Annotated[
-        str | None, typer.Option("--plan", help="Tên kế hoạch (vd. ct45-2025).")
-    ] = None,
+    org: OrgOption = None,
+    as_of: AsOfOption = None,
+    plan: PlanOption = None,
 ) -> None:
     """Chạy một luồng công việc (Prefect) ngay bây giờ.
 

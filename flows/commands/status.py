@@ -10,7 +10,15 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from flows.commands.common import console, open_database, optional_date, scope_or_fail
+from flows.commands.common import (
+    AsOfOption,
+    OrgOption,
+    PlanOption,
+    console,
+    open_database,
+    optional_date,
+    scope_or_fail,
+)
 from models.db import read_session
 from models.queries import get_meta
 from tasks.dates import today
@@ -117,15 +125,9 @@ def render_table(doc: dict[str, Any], *, sort: str, limit: int | None, width: in
 
 
 def status(
-    org: Annotated[
-        str | None, typer.Option("--org", help="Mã đơn vị (mặc định: đơn vị gốc).")
-    ] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Ngày tính (YYYY-MM-DD hoặc dd/mm/yyyy).")
-    ] = None,
-    plan: Annotated[
-        str | None, typer.Option("--plan", help="Tên kế hoạch (vd. ct45-2025).")
-    ] = None,
+    org: OrgOption = None,
+    as_of: AsOfOption = None,
+    plan: PlanOption = None,
     year: Annotated[int | None, typer.Option("--year", help="Năm của các chỉ tiêu.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In JSON (schema 1) ra stdout.")] = False,
     sort: Annotated[
