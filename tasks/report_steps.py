@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from prefect import get_run_logger, task
@@ -26,10 +27,19 @@ def render_reports(
     plan: str | None = None,
     issue: bool = False,
     subtree: bool = False,
+    year: int | None = None,
+    out_dir: str | None = None,
 ) -> list[dict[str, Any]]:
     """Render (or find in the archive) a kind of report; returns paths, hashes, numbers, codes."""
     results = render_report(
-        kind=kind, scope=scope, as_of=as_of, plan=plan, issue=issue, subtree=subtree
+        kind=kind,
+        scope=scope,
+        as_of=as_of,
+        plan=plan,
+        issue=issue,
+        subtree=subtree,
+        year=year,
+        out_dir=Path(out_dir) if out_dir else None,
     )
     reused = sum(1 for r in results if r.reused)
     get_run_logger().info(

@@ -162,3 +162,17 @@ def test_every_prefect_yaml_entrypoint_resolves_to_a_flow(spec: dict[str, Any]) 
     assert spec["work_pool"]["name"] == "daihoi"
     params = set(flow_obj.parameters.properties)
     assert set(spec.get("parameters") or {}) <= params
+
+
+def test_write_report_flow_renders_then_returns_the_archived_file(
+    engine: Engine, harness: None, tmp_path: Path
+) -> None:
+    from flows.reports import write_report
+
+    _seed(2)
+    first = write_report("inspections", as_of=AS_OF, out_dir=str(tmp_path))
+    again = write_report("inspections", as_of=AS_OF, out_dir=str(tmp_path))
+    assert [f["reused"] for f in first] == [False]
+    assert [f["reused"] for f in again] == [True]
+    assert again[0]["sha256"] == first[0]["sha256"]
+    assert Path(first[0]["path"]).parent == tmp_path

@@ -45,6 +45,10 @@ def report(
             help="personnel: tổng hợp toàn bộ đơn vị trực thuộc thay cho danh sách của riêng đơn vị.",
         ),
     ] = False,
+    prefect: Annotated[
+        bool,
+        typer.Option("--prefect", help="Chạy qua Prefect (luồng write_report) thay vì trực tiếp."),
+    ] = False,
 ) -> None:
     """Soạn báo cáo Word theo thể thức văn bản của Đảng (Hướng dẫn 36-HD/VPTW).
 
@@ -54,7 +58,7 @@ def report(
     Ví dụ: daihoi report progress --org DU-SGDDT --as-of 15/03/2025 --issue
     """
     from models.db import read_session
-    from tasks.reports.api import render_report
+    from tasks.reports.api import RenderedReport, render_report
     from tasks.reports.plan_docs import KINDS
 
     if kind not in KINDS:
@@ -64,16 +68,33 @@ def report(
     with read_session(engine) as session:
         scope = scope_or_fail(session, org)
         day = day or default_as_of(session)
-    results = render_report(
-        kind=kind,
-        scope=scope.code,
-        as_of=day,
-        plan=plan,
-        year=year,
-        out_dir=out,
-        issue=issue,
-        subtree=subtree,
-    )
+    if prefect:
+        from flows.commands.run import run_flow
+
+        params = {
+            "kind": kind,
+            "scope": scope.code,
+            "as_of": day,
+            "plan": plan,
+            "year": year,
+            "out_dir": str(out) if out else None,
+            "issue": issue,
+            "subtree": subtree,
+        }
+        with console.status("Đang soạn báo cáo qua Prefect (write_report)…"):
+            files = run_flow("report", params)
+        results = [RenderedReport(**{**f, "path": Path(f["path"])}) for f in files]
+    else:
+        results = render_report(
+            kind=kind,
+            scope=scope.code,
+            as_of=day,
+            plan=plan,
+            year=year,
+            out_dir=out,
+            issue=issue,
+            subtree=subtree,
+        )
     if not results:
         console.print(
             f"Không có đơn vị nào quá hạn đến ngày {day:%d/%m/%Y}: không cần công văn đôn đốc."

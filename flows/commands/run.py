@@ -37,12 +37,14 @@ FLOWS: dict[str, tuple[str, str]] = {
     "reminders": ("flows.reminders", "send_reminders"),
     "intake": ("flows.intake", "import_forms"),
 }
+# Flows started by other commands (`daihoi report --prefect`), not offered by `daihoi run`.
+INTERNAL_FLOWS: dict[str, tuple[str, str]] = {"report": ("flows.reports", "write_report")}
 SCOPED = {"prepare", "personnel", "inspections", "feedback", "training", "rollup", "reminders"}
 
 
 def load_flow(name: str) -> Any:
     """The flow object for a command-line flow name."""
-    module, attr = FLOWS[name]
+    module, attr = FLOWS.get(name) or INTERNAL_FLOWS[name]
     return getattr(importlib.import_module(module), attr)
 
 
@@ -86,6 +88,9 @@ def run(
     if flow_name not in FLOWS:
         raise UsageError(f"Không có luồng '{flow_name}'. Chọn một trong: {', '.join(FLOWS)}.")
     day = optional_date(as_of)
+    # An unreachable API fails before the database is opened: nothing is touched (prefect#20462).
+    prepare_prefect_env()
+    check_api_reachable()
     open_database()
     params: dict[str, Any] = {}
     if flow_name in SCOPED:

@@ -1,0 +1,30 @@
+"""Flow write_report: one kind of Word report for a scope, through Prefect (`daihoi report --prefect`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from prefect import flow
+
+from tasks.report_steps import publish_reports, render_reports
+from tasks.steps import resolve_as_of
+
+
+@flow(name="write_report")
+def write_report(
+    kind: str,
+    scope: str | None = None,
+    as_of: date | None = None,
+    plan: str | None = None,
+    year: int | None = None,
+    out_dir: str | None = None,
+    issue: bool = False,
+    subtree: bool = False,
+) -> list[dict[str, Any]]:
+    """Render (or find in the archive) one kind of report and publish what was written."""
+    day = resolve_as_of(as_of)
+    files = render_reports(kind, scope, day, plan, issue, subtree, year, out_dir)
+    if files:
+        publish_reports(files[0]["scope"], day, files)
+    return files
