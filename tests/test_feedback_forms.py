@@ -202,9 +202,24 @@ def test_the_letter_comes_from_the_command_line_then_meta_then_cells(
     assert run_import(with_meta, "CB-B").accepted
     assert letter("CB-B") == ("7-CV/CB", date(2025, 3, 7))
 
-    outcome = run_import(with_meta, "DB-C", letter_number="9-CV/ĐU", letter_date=date(2025, 3, 9))
+    outcome = run_import(cells_only, "DB-C", letter_number="9-CV/ĐU", letter_date=date(2025, 3, 9))
     assert outcome.accepted, messages(outcome)
-    assert letter("DB-C") == ("9-CV/ĐU", date(2025, 3, 9))
+    assert letter("DB-C") == ("9-CV/ĐU", date(2025, 3, 9))  # the command line beats the cells
+
+
+def test_a_command_line_letter_that_contradicts_meta_rejects_the_file(
+    engine: Engine, tmp_path: Path
+) -> None:
+    ids = add_tree(engine)
+    add_draft(engine, ids["DU"])
+    meta = {"so_van_ban": "7-CV/CB", "ngay": "07/03/2025"}
+    book = write_book(tmp_path / "m.xlsx", "Góp ý", [HEADER, ["I", "Bổ sung", "Một ý"]], meta=meta)
+    outcome = run_import(book, "CB-A", letter_number="9-CV/CB", letter_date=date(2025, 3, 9))
+    assert not outcome.accepted
+    text = messages(outcome)
+    assert "--so-van-ban '9-CV/CB'" in text and "--ngay 09/03/2025" in text
+    agreeing = run_import(book, "CB-A", letter_number="7-CV/CB")
+    assert agreeing.accepted, messages(agreeing)
 
 
 def test_without_a_date_the_receipt_date_is_stored_once_with_a_warning(

@@ -81,7 +81,8 @@ def _text(value: Any) -> str:
 
 
 def resolve_letter(ctx: ImportContext, sheet: ParsedSheet) -> tuple[Letter, list[Issue]]:
-    """Letter number and date: the command line, then `_meta`, then cells above the header."""
+    """Letter number and date: the command line, then `_meta`, then cells above the header;
+    the command line and `_meta` stating different values is an error."""
     issues: list[Issue] = []
     meta = ctx.meta or {}
     meta_number = nfc(meta.get("so_van_ban") or "") or None
@@ -92,6 +93,23 @@ def resolve_letter(ctx: ImportContext, sheet: ParsedSheet) -> tuple[Letter, list
             issues.append(error(f"_meta 'ngay': {problem}", value=meta["ngay"]))
     cells, cell_issues = letter_from_cells(sheet.preamble)
     issues.extend(cell_issues)
+    # Options apply to every file; one that contradicts the file's own _meta rejects it (DESIGN.md).
+    if ctx.letter_number and meta_number and nfc(ctx.letter_number) != meta_number:
+        issues.append(
+            error(
+                f"--so-van-ban '{ctx.letter_number}' khác số văn bản ghi trong _meta "
+                f"('{meta_number}')",
+                value=meta_number,
+            )
+        )
+    if ctx.letter_date and meta_day and ctx.letter_date != meta_day:
+        issues.append(
+            error(
+                f"--ngay {ctx.letter_date:%d/%m/%Y} khác ngày văn bản ghi trong _meta "
+                f"({meta_day:%d/%m/%Y})",
+                value=meta["ngay"],
+            )
+        )
     number = ctx.letter_number or meta_number or cells.number
     day = ctx.letter_date or meta_day or cells.day
     if number is not None and len(number) > MAX_LETTER_NUMBER:
