@@ -7,6 +7,7 @@ import sys
 import typer
 
 from flows.commands import demo, draft, intake, maintenance, override, report, run, setup, status
+from models.db import DatabaseBusy, StaleEdit
 from tasks.errors import UserError
 
 app = typer.Typer(
@@ -44,6 +45,11 @@ def main() -> None:
 
         err_console.print(f"[bold red]Lỗi:[/] {e.message}", highlight=False)
         sys.exit(e.exit_code)
+    except (DatabaseBusy, StaleEdit) as e:  # a busy database or a stale edit: one line, exit 1
+        from flows.commands.common import err_console
+
+        err_console.print(f"[bold red]Lỗi:[/] {e}", highlight=False)
+        sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(1)
 

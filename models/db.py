@@ -12,6 +12,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from models.settings import get_settings
 
@@ -101,6 +102,15 @@ class DatabaseBusy(RuntimeError):
     """The database stayed busy (or kept conflicting) through every retry."""
 
 
+class StaleEdit(RuntimeError):
+    """A record changed after the person editing it read it (its version moved on)."""
+
+
+STALE_EDIT_MESSAGE = (
+    "Dữ liệu đã thay đổi kể từ khi tải biểu mẫu (một người khác vừa sửa bản ghi này); "
+    "hãy tải lại rồi sửa lần nữa"
+)
+
 TRANSIENT_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
 
 
@@ -122,12 +132,15 @@ def write_with_retry(
     first_delay: float = 0.2,
 ) -> T:
     """Run `work` in one write transaction; retry the whole transaction, with backoff, only
-    when the database was busy or the transaction conflicted — never on bad data."""
+    when the database was busy or the transaction conflicted — never on bad data. An edit of
+    a record whose version moved on (SQLAlchemy's version counter) is refused, not retried."""
     delay = first_delay
     for attempt in range(1, attempts + 1):
         try:
             with write_session(engine) as session:
                 return work(session)
+        except StaleDataError as e:
+            raise StaleEdit(STALE_EDIT_MESSAGE) from e
         except DBAPIError as e:
             if not is_transient(e) or attempt == attempts:
                 if is_transient(e):

@@ -8,6 +8,7 @@ from typing import Any
 
 from prefect import get_run_logger, task
 from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
 
 from tasks import publish
 from tasks.reports.api import (
@@ -48,7 +49,7 @@ def render_reports(
     return _as_dicts(results)
 
 
-@task(name="publish_reports")
+@task(name="publish_reports", cache_policy=NO_CACHE)
 def publish_reports(scope: str, as_of: date, files: list[dict[str, Any]]) -> None:
     """A table artifact of the files written: unit codes, numbers and hashes (no names)."""
     kind = files[0]["kind"] if files else "reports"

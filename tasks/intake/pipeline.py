@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from models.db import get_engine, read_session, write_session
+from models.db import get_engine, read_session, write_with_retry
 from models.enums import IntakeState
 from models.org import Organisation
 from models.queries import OrgRef, UnknownOrganisation, find_org, find_root
@@ -112,8 +112,8 @@ def _record(session: Session, *, path: Path, sha: str, state: IntakeState, **val
 
 
 def _finish(engine: Engine, intake_id: int, **values: Any) -> None:
-    with write_session(engine) as s:
-        s.execute(update(IntakeRecord).where(IntakeRecord.id == intake_id).values(**values))
+    stmt = update(IntakeRecord).where(IntakeRecord.id == intake_id).values(**values)
+    write_with_retry(lambda s: s.execute(stmt), engine=engine)
 
 
 def import_file(
@@ -155,8 +155,8 @@ def import_file(
         return _refuse(engine, outcome, e.message, opts)
 
     outcome.sender = sender.code if sender else None
-    with write_session(engine) as s:
-        intake_id = _record(
+    intake_id = write_with_retry(
+        lambda s: _record(
             s,
             path=path,
             sha=outcome.sha256,
@@ -164,7 +164,9 @@ def import_file(
             form=spec.form,
             form_version=spec.version,
             sender_org_id=sender.id if sender else None,
-        )
+        ),
+        engine=engine,
+    )
     outcome.intake_id = intake_id
 
     parsed = parse_form(wb, spec)
@@ -182,8 +184,10 @@ def import_file(
         force=opts.force,
     )
     try:
-        with write_session(engine) as s:
-            result = _import(s, ctx, wb, spec, importer, parsed)
+        # Busy or conflicting: the whole transaction again; a rejection is never retried.
+        result = write_with_retry(
+            lambda s: _import(s, ctx, wb, spec, importer, parsed), engine=engine
+        )
     except _Rejected as r:
         return _rejected(engine, outcome, wb, r, opts)
 
@@ -261,15 +265,17 @@ def _refuse(engine: Engine, outcome: FileOutcome, message: str, opts: ImportOpti
     """A file refused before validation: one message, an intake record, no error workbook."""
     outcome.message = message
     outcome.issues = [error(message)]
-    with write_session(engine) as s:
-        outcome.intake_id = _record(
+    outcome.intake_id = write_with_retry(
+        lambda s: _record(
             s,
             path=outcome.path,
             sha=outcome.sha256,
             state=IntakeState.REJECTED,
             form=outcome.form,
             errors=1,
-        )
+        ),
+        engine=engine,
+    )
     return outcome
 
 
