@@ -12,8 +12,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-# Counts the statements the victim sends; at statement CRASH_AT it signals through a file and
-# waits to be killed, so statements before it have run and that one has not.
+# Counts the statements the victim sends; at statement CRASH_AT (or the first one starting with
+# CRASH_ON) it signals through a file and waits to be killed: statements before it have run,
+# that one has not.
 PRELUDE = """
 import os, time
 from pathlib import Path
@@ -21,10 +22,11 @@ from sqlalchemy import event
 from models.db import get_engine
 _n = [0]
 _stop = int(os.environ.get("CRASH_AT") or 0)
+_on = os.environ.get("CRASH_ON") or None
 @event.listens_for(get_engine(), "before_cursor_execute")
-def _pause(*_args):
+def _pause(_conn, _cursor, statement, *_args):
     _n[0] += 1
-    if _n[0] == _stop:
+    if _n[0] == _stop or (_on and statement.lstrip().upper().startswith(_on)):
         Path(os.environ["CRASH_READY"]).write_text(str(_n[0]))
         time.sleep(120)
 """
@@ -45,10 +47,11 @@ def run_victim(
     home: Path,
     db_url: str,
     crash_at: int | None = None,
+    crash_on: str | None = None,
     kill_after: float | None = None,
 ) -> Victim:
-    """Run PRELUDE + body + EPILOGUE in a new interpreter; SIGKILL it at statement `crash_at`
-    or `kill_after` seconds after it imported its modules."""
+    """Run PRELUDE + body + EPILOGUE in a new interpreter; SIGKILL it at statement `crash_at`,
+    at the first statement starting with `crash_on`, or `kill_after` seconds after it started."""
     ready = home / f"ready-{time.monotonic_ns()}"
     started = home / f"started-{time.monotonic_ns()}"
     env = {
@@ -56,6 +59,7 @@ def run_victim(
         "DAIHOI_HOME": str(home),
         "DAIHOI_DATABASE_URL": db_url,
         "CRASH_AT": str(crash_at or 0),
+        "CRASH_ON": crash_on or "",
         "CRASH_READY": str(ready),
     }
     code = PRELUDE + f"Path({str(started)!r}).touch()\n" + body + EPILOGUE
@@ -69,7 +73,7 @@ def run_victim(
     )
     deadline = time.monotonic() + 60
     while proc.poll() is None and time.monotonic() < deadline:
-        if crash_at and ready.exists():
+        if (crash_at or crash_on) and ready.exists():
             break
         if kill_after is not None and started.exists():
             time.sleep(kill_after)
