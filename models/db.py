@@ -54,10 +54,16 @@ def build_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            hide_parameters=True,
+        )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # hide_parameters: a database error's text (which may reach a Prefect state message or a
+    # log) and SQL echo never carry a row's values — names and birth dates among them.
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def get_engine(url: str | None = None) -> Engine:

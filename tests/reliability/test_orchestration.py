@@ -326,7 +326,7 @@ def test_a_rollup_flow_rerun_on_unchanged_data_gives_identical_figures_and_repor
 ) -> None:
     from flows.rollup import rollup_status
 
-    seed_demo(engine)
+    seed_tree()
     first = rollup_status(as_of=AS_OF)
     second = rollup_status(as_of=AS_OF)
     assert first["stages"] == second["stages"]

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from models import AuditEvent, Candidate
-from models.db import read_session
+from models.db import read_session, write_session
 from models.settings import get_settings
 from tasks.demo import DEFAULT_DEMO_AS_OF, seed_demo
 from tests.reliability.workbooks import nhan_su_book, person, seed_tree, write_book
@@ -99,6 +99,17 @@ def test_the_demo_at_debug_logs_no_name_or_birth_date(
         f"F2: {len(debug_logs)} log lines, {len(artifacts)} artifacts, {len(runs)} runs "
         f"searched for {len(secrets)} names and dates: none found"
     )
+
+
+def test_a_database_error_carries_no_values_of_the_row(engine: Engine) -> None:
+    seed_tree()
+    with pytest.raises(DBAPIError) as caught, write_session() as s:
+        s.execute(
+            text("INSERT INTO organisation (code, name, kind, path) VALUES (:c, :n, :k, '')"),
+            {"c": "CB-A", "n": "Đoàn Thị Kín Đáo 29/07/1983", "k": "chi-bo-co-so"},
+        )
+    assert "Kín Đáo" not in str(caught.value) and "29/07/1983" not in str(caught.value)
+    assert "hidden" in str(caught.value).lower()
 
 
 # F3 ---------------------------------------------------------------------------------------
