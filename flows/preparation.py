@@ -7,9 +7,10 @@ from typing import Any
 
 from prefect import flow
 
-from flows.stage import stage_reports
+from flows.stage import submit_stage_reports
 from tasks.plans import STAGES
 from tasks.report_steps import publish_reports, render_reports
+from tasks.runners import ConfiguredTaskRunner
 from tasks.steps import (
     judge_stage,
     publish_rollup,
@@ -21,7 +22,7 @@ from tasks.steps import (
 )
 
 
-@flow(name="prepare_congresses")
+@flow(name="prepare_congresses", task_runner=ConfiguredTaskRunner())
 def prepare_congresses(
     scope: str | None = None, as_of: date | None = None, plan: str | None = None
 ) -> dict[str, Any]:
@@ -29,14 +30,24 @@ def prepare_congresses(
     write the progress report and the stages' milestone reports."""
     day = resolve_as_of(as_of)
     doc = pull_status(scope, day, plan)
-    reports = 0
-    for stage in STAGES:
-        digest = judge_stage(doc, stage)
+    digests = {stage: judge_stage(doc, stage) for stage in STAGES}
+    # Documents render on the task runner (DAIHOI_TASK_RUNNER) while the snapshot is written.
+    rendering = {
+        stage: submit_stage_reports(stage, digest, scope, day, plan)
+        for stage, digest in digests.items()
+    }
+    progress_run = render_reports.submit("progress", scope, day, plan)
+    for digest in digests.values():
         publish_stage(digest)
-        reports += len(stage_reports(stage, digest, scope, day, plan))
     snapshot = write_snapshot(doc)
     publish_rollup(doc)
-    progress = render_reports("progress", scope, day, plan)
+    reports = 0
+    for stage, future in rendering.items():
+        files = future.result()
+        if files:
+            publish_reports(digests[stage]["org"], day, files)
+        reports += len(files)
+    progress = progress_run.result()
     publish_reports(doc["org"], day, progress)
     return {
         **summary_of(doc),

@@ -6,19 +6,28 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from prefect.futures import PrefectFuture
+
 from tasks.report_steps import publish_reports, render_if_changed, render_unit_lists
 from tasks.steps import judge_stage, publish_stage, pull_status, resolve_as_of
+
+
+def submit_stage_reports(
+    stage: str, digest: dict[str, Any], scope: str | None, as_of: date, plan: str | None
+) -> PrefectFuture[list[dict[str, Any]]]:
+    """Start rendering the stage's milestone documents on the flow's task runner: personnel
+    lists of units that are done; the scope's report for the other stages; each only when
+    new or changed."""
+    if stage == "personnel":
+        return render_unit_lists.submit(digest["done"], as_of, plan)
+    return render_if_changed.submit(stage, scope, as_of, plan)
 
 
 def stage_reports(
     stage: str, digest: dict[str, Any], scope: str | None, as_of: date, plan: str | None
 ) -> list[dict[str, Any]]:
-    """The stage's milestone documents: personnel lists of units that are done; the scope's
-    report for the other stages; each only when new or changed."""
-    if stage == "personnel":
-        files = render_unit_lists(digest["done"], as_of, plan)
-    else:
-        files = render_if_changed(stage, scope, as_of, plan)
+    """The stage's milestone documents (see submit_stage_reports), published when any."""
+    files = submit_stage_reports(stage, digest, scope, as_of, plan).result()
     if files:
         publish_reports(digest["org"], as_of, files)
     return files

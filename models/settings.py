@@ -6,7 +6,7 @@ import os
 import tomllib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 from pydantic_settings import (
@@ -78,7 +78,10 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=default_home)
     database_url: str | None = None
     actor: str | None = None
-    task_runner: str = "thread"
+    # thread | process | dask: how a flow runs the tasks it submits (tasks.runners).
+    task_runner: Literal["thread", "process", "dask"] = "thread"
+    # A Dask scheduler (tcp://host:8786) for `dask`; none: a local cluster per flow run.
+    dask_address: str | None = None
     timezone: str = "Asia/Ho_Chi_Minh"
     term: str = "2025-2030"
     margins_mm: tuple[float, float, float, float] = (20, 20, 30, 15)
