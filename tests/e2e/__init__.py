@@ -1,0 +1,1 @@
+"""End-to-end tests: a real Prefect server on PostgreSQL, a process worker, deployments."""
