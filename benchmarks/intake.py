@@ -101,6 +101,25 @@ def normal(path: Path) -> int:
     )
 
 
+def import_vs_read_only(rows: int = 10_000, units: int = 100) -> dict[str, float]:
+    """In a fresh temporary home: best openpyxl read_only (before and after) and one import."""
+    home = Path(tempfile.mkdtemp(prefix="daihoi-bench-"))
+    os.environ["DAIHOI_HOME"] = str(home)
+    os.environ["DAIHOI_DATABASE_URL"] = f"sqlite:///{home / 'daihoi.sqlite'}"
+    from models.db import get_engine
+    from models.migrate import upgrade
+    from tasks.intake.pipeline import ImportOptions, import_file
+
+    upgrade(get_engine())
+    assert import_file(registry(home / "don-vi.xlsx", units)).accepted
+    path = candidates(home / "nhan-su.xlsx", rows, units)
+    t_ro1, _ = timed(lambda: read_only(path))
+    t_imp, outcome = timed(lambda: import_file(path, ImportOptions("DU")))
+    assert outcome.accepted, [i.text() for i in outcome.issues[:5]]
+    t_ro2, _ = timed(lambda: read_only(path))
+    return {"read_only": min(t_ro1, t_ro2), "import": t_imp}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)

@@ -66,12 +66,17 @@ def contexts(n: int) -> list[dict[str, Any]]:
     return out
 
 
-def bench_daihoi(data: bytes, ctxs: list[dict[str, Any]]) -> tuple[float, float]:
+def bench_daihoi(
+    data: bytes,
+    ctxs: list[dict[str, Any]],
+    name: str = "reminders_tpl.docx",
+    title: str = "Công văn đôn đốc",
+) -> tuple[float, float]:
     start = time.perf_counter()
-    template = compile_template(data, name="reminders_tpl.docx", margins_mm=(20, 20, 30, 15))
+    template = compile_template(data, name=name, margins_mm=(20, 20, 30, 15))
     compiled = time.perf_counter()
     for ctx in ctxs:
-        template.render(ctx, as_of=AS_OF, title="Công văn đôn đốc")
+        template.render(ctx, as_of=AS_OF, title=title)
     done = time.perf_counter()
     return compiled - start, done - compiled
 
@@ -88,6 +93,20 @@ def bench_docxtpl(data: bytes, ctxs: list[dict[str, Any]]) -> float:
     return time.perf_counter() - start
 
 
+def compare(
+    data: bytes, ctxs: list[dict[str, Any]], rounds: int, **names: str
+) -> tuple[float, float, float]:
+    """Best of `rounds` interleaved: (ours incl. compile, docxtpl, compile) in seconds."""
+    ours: list[float] = []
+    theirs: list[float] = []
+    compile_s = 0.0
+    for _ in range(rounds):
+        compile_s, render_s = bench_daihoi(data, ctxs, **names)
+        ours.append(render_s + compile_s)
+        theirs.append(bench_docxtpl(data, ctxs))
+    return min(ours), min(theirs), compile_s
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--letters", type=int, default=120)
@@ -95,14 +114,7 @@ def main() -> None:
     args = parser.parse_args()
     data = (template_dir() / "reminders_tpl.docx").read_bytes()
     ctxs = contexts(args.letters)
-    ours: list[float] = []
-    theirs: list[float] = []
-    compile_s = 0.0
-    for _ in range(args.rounds):
-        compile_s, render_s = bench_daihoi(data, ctxs)
-        ours.append(render_s + compile_s)
-        theirs.append(bench_docxtpl(data, ctxs))
-    best_ours, best_theirs = min(ours), min(theirs)
+    best_ours, best_theirs, compile_s = compare(data, ctxs, args.rounds)
     n = len(ctxs)
     print(f"reminder letters: {n} per round, best of {args.rounds} rounds")
     print(

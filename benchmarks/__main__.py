@@ -1,0 +1,337 @@
+"""python -m benchmarks --scale committee|city|national [--backend sqlite|postgresql]
+
+Builds (or reuses, under $DAIHOI_BENCH_DIR) the demo dataset of a scale and prints one table of
+figures and ratios, each pair measured side by side in this run, best of a few interleaved
+repetitions; writes benchmarks/results/<scale>.json. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def best(fn: Callable[[], Any], rounds: int) -> float:
+    out = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return min(out)
+
+
+def interleaved(a: Callable[[], Any], b: Callable[[], Any], rounds: int) -> tuple[float, float]:
+    """Best of `rounds` for each, alternating a and b."""
+    ta: list[float] = []
+    tb: list[float] = []
+    for _ in range(rounds):
+        ta.append(best(a, 1))
+        tb.append(best(b, 1))
+    return min(ta), min(tb)
+
+
+def child(args: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run a benchmark step in a fresh interpreter; its last stdout line is JSON."""
+    out = subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def rollup_vs_sql(as_of: Any, rounds: int) -> dict[str, float]:
+    from benchmarks.baseline import sql_floor
+    from models.db import read_session
+    from tasks.status import status_result
+
+    def ours() -> None:
+        with read_session() as s:
+            status_result(s, scope=None, as_of=as_of)
+
+    def floor() -> None:
+        with read_session() as s:
+            sql_floor(s, as_of=as_of)
+
+    t_ours, t_sql = interleaved(ours, floor, rounds)
+    return {"status": t_ours, "sql": t_sql}
+
+
+def _plain_prepare(day: Any) -> None:
+    """prepare_congresses' tasks as plain calls (.fn), in the flow's order."""
+    from tasks.plans import STAGES
+    from tasks.report_steps import (
+        publish_reports,
+        render_if_changed,
+        render_reports,
+        render_unit_lists,
+    )
+    from tasks.steps import (
+        judge_stage,
+        publish_rollup,
+        publish_stage,
+        pull_status,
+        resolve_as_of,
+        write_snapshot,
+    )
+
+    day = resolve_as_of.fn(day)
+    doc = pull_status.fn(None, day, None)
+    digests = {stage: judge_stage.fn(doc, stage) for stage in STAGES}
+    files = {
+        stage: (
+            render_unit_lists.fn(d["done"], day, None)
+            if stage == "personnel"
+            else render_if_changed.fn(stage, None, day, None)
+        )
+        for stage, d in digests.items()
+    }
+    progress = render_reports.fn("progress", None, day, None)
+    for d in digests.values():
+        publish_stage.fn(d)
+    write_snapshot.fn(doc)
+    publish_rollup.fn(doc)
+    for stage, f in files.items():
+        if f:
+            publish_reports.fn(digests[stage]["org"], day, f)
+    publish_reports.fn(doc["org"], day, progress)
+
+
+def prefect_overhead(as_of: Any, rounds: int) -> dict[str, float]:
+    """prepare_congresses through Prefect vs its tasks as plain calls, the API already up."""
+    from unittest import mock
+
+    start = time.perf_counter()
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        startup = time.perf_counter() - start
+        from flows.preparation import prepare_congresses
+
+        log = logging.getLogger("daihoi.bench")
+        log.disabled = True
+        with (
+            mock.patch("tasks.steps.get_run_logger", lambda: log),
+            mock.patch("tasks.report_steps.get_run_logger", lambda: log),
+        ):
+            plain_first = best(lambda: _plain_prepare(as_of), 1)  # renders; later runs reuse
+        flow_runs: list[float] = []
+        plain_runs: list[float] = []
+        for _ in range(rounds):
+            flow_runs.append(best(lambda: prepare_congresses(as_of=as_of), 1))
+            with (
+                mock.patch("tasks.steps.get_run_logger", lambda: log),
+                mock.patch("tasks.report_steps.get_run_logger", lambda: log),
+            ):
+                plain_runs.append(best(lambda: _plain_prepare(as_of), 1))
+    return {
+        "api_startup": startup,
+        "flow": min(flow_runs),
+        "plain": min(plain_runs),
+        "plain_first": plain_first,
+    }
+
+
+def render_vs_docxtpl(as_of: Any, rounds: int, units: int = 120) -> dict[str, float]:
+    """Reminder letters (benchmarks/reports.py) and per-unit personnel lists of real units."""
+    from sqlalchemy import select
+
+    from benchmarks import reports
+    from models.db import read_session
+    from models.org import Organisation
+    from models.personnel import Candidate
+    from models.settings import get_settings
+    from tasks.reports.plan_docs import plan_unit_documents
+    from tasks.reports.produce import template_path
+    from tasks.reports.render import template_dir
+
+    data = (template_dir() / "reminders_tpl.docx").read_bytes()
+    ours, theirs, _ = reports.compare(data, reports.contexts(units), rounds)
+    out = {"reminders_ours": units / ours, "reminders_docxtpl": units / theirs}
+    with read_session() as session:
+        codes = list(
+            session.scalars(
+                select(Organisation.code)
+                .join(Candidate, Candidate.org_id == Organisation.id)
+                .group_by(Organisation.code)
+                .order_by(Organisation.code)
+                .limit(units)
+            )
+        )
+        requests = plan_unit_documents(
+            session, settings=get_settings(), kind="personnel", units=codes, as_of=as_of, plan=None
+        )
+    docs = [d for r in requests for d in r.documents]
+    ctxs = [d.context for d in docs]
+    name = docs[0].template
+    pdata = template_path(name).read_bytes()
+    ours, theirs, _ = reports.compare(pdata, ctxs, rounds, name=name, title=docs[0].title)
+    out["unit_ours"] = len(ctxs) / ours
+    out["unit_docxtpl"] = len(ctxs) / theirs
+    return out
+
+
+def import_vs_openpyxl(rounds: int) -> dict[str, float]:
+    code = "import json; from benchmarks.intake import import_vs_read_only as f; print(json.dumps(f()))"
+    runs = [child(["-c", code]) for _ in range(rounds)]
+    return {
+        "read_only": min(r["read_only"] for r in runs),
+        "import": min(r["import"] for r in runs),
+    }
+
+
+class _Rows(list[tuple[str, str, str]]):
+    """The table's rows, each also printed as it is measured (long runs show progress)."""
+
+    def append(self, row: tuple[str, str, str]) -> None:
+        super().append(row)
+        print("  ...", *row, flush=True)
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--scale", choices=("committee", "city", "national"), default="committee")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--only", default="", help="comma-separated parts (default: all)")
+    parser.add_argument("--no-write", action="store_true", help="do not write the JSON file")
+    args = parser.parse_args(argv)
+    parts = set(args.only.split(",")) if args.only else {
+        "rollup", "prefect", "render", "import", "rss", "units"
+    }  # fmt: skip
+    os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="daihoi-bench-prefect-"))
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+    from benchmarks.dataset import prepare, recorded_seed_seconds
+    from tasks.demo import DEFAULT_DEMO_AS_OF as AS_OF
+
+    ds = prepare(args.scale, args.backend)
+    rows = _Rows()
+    seed_s = recorded_seed_seconds(ds)
+    res: dict[str, Any] = {
+        "scale": args.scale,
+        "backend": args.backend,
+        "cores": os.cpu_count(),
+        "ratios": {},
+        "seconds": {"seed": seed_s},
+        "peak_rss_mb": None,
+        "figures": {},
+    }
+    rows.append(
+        (
+            "seed (" + ("this run" if ds.seed_seconds else "recorded") + ")",
+            f"{seed_s or 0:.1f} s",
+            "",
+        )
+    )
+    r, s, f = res["ratios"], res["seconds"], res["figures"]
+    if "rollup" in parts:
+        m = rollup_vs_sql(AS_OF, args.rounds)
+        f.update(status_s=m["status"], sql_floor_s=m["sql"])
+        r["rollup_vs_sql"] = m["status"] / m["sql"]
+        rows.append(
+            (
+                "status+rollup ÷ SQL GROUP BYs",
+                f"{m['status']:.2f} s ÷ {m['sql']:.2f} s",
+                f"{r['rollup_vs_sql']:.2f}× (goal ≤ 2.0)",
+            )
+        )
+    if "rss" in parts:
+        m = child(["-m", "benchmarks.workers", "rollup", AS_OF.isoformat()])
+        s["rollup"] = m["seconds"]
+        res["peak_rss_mb"] = m["peak_rss_mb"]
+        rows.append(
+            ("rollup, fresh process: wall", f"{m['seconds']:.1f} s", "goal < 30 s (national)")
+        )
+        rows.append(
+            ("rollup, fresh process: peak RSS", f"{m['peak_rss_mb']:.0f} MB", "goal < 2048 MB")
+        )
+    if "prefect" in parts:
+        m = prefect_overhead(AS_OF, args.rounds)
+        f.update(
+            prefect_api_startup_s=m["api_startup"],
+            prepare_plain_s=m["plain"],
+            prepare_first_plain_s=m["plain_first"],
+        )
+        s["prepare"] = m["flow"]
+        r["prefect_overhead"] = m["flow"] / m["plain"]
+        rows.append(("Prefect API start-up", f"{m['api_startup']:.1f} s", ""))
+        rows.append(
+            (
+                "prepare_congresses: Prefect ÷ .fn",
+                f"{m['flow']:.2f} s ÷ {m['plain']:.2f} s",
+                f"{r['prefect_overhead']:.2f}× (goal ≤ 1.15)",
+            )
+        )
+    if "render" in parts:
+        m = render_vs_docxtpl(AS_OF, args.rounds)
+        f.update(m)
+        r["render_vs_docxtpl"] = m["reminders_ours"] / m["reminders_docxtpl"]
+        r["unit_render_vs_docxtpl"] = m["unit_ours"] / m["unit_docxtpl"]
+        rows.append(
+            (
+                "reminder letters docs/s: ours ÷ docxtpl",
+                f"{m['reminders_ours']:.0f} ÷ {m['reminders_docxtpl']:.1f}",
+                f"{r['render_vs_docxtpl']:.1f}× (goal ≥ 5)",
+            )
+        )
+        rows.append(
+            (
+                "unit personnel lists docs/s: ours ÷ docxtpl",
+                f"{m['unit_ours']:.0f} ÷ {m['unit_docxtpl']:.1f}",
+                f"{r['unit_render_vs_docxtpl']:.1f}× (goal ≥ 5)",
+            )
+        )
+    if "import" in parts:
+        m = import_vs_openpyxl(max(1, args.rounds - 1))
+        f.update(import_s=m["import"], openpyxl_read_only_s=m["read_only"])
+        r["import_vs_openpyxl"] = m["import"] / m["read_only"]
+        rows.append(
+            (
+                "10,000-row nhan-su import ÷ openpyxl read_only",
+                f"{m['import']:.2f} s ÷ {m['read_only']:.2f} s",
+                f"{r['import_vs_openpyxl']:.2f}× (goal ≤ 3.0)",
+            )
+        )
+    if "units" in parts:
+        m = child(["-m", "benchmarks.workers", "units", AS_OF.isoformat()])
+        s["all_unit_reports"] = m["seconds"]
+        f.update(all_unit_documents=m["documents"])
+        rows.append(
+            (
+                f"personnel list of every unit ({m['documents']:,}), 2 processes",
+                f"{m['seconds']:.1f} s",
+                f"{m['documents'] / m['seconds']:.0f} docs/s (goal < 180 s national)",
+            )
+        )
+    width = max(len(a) for a, _, _ in rows)
+    print(
+        f"daihoi benchmarks — scale {args.scale}, {args.backend}, {os.cpu_count()} cores, best of {args.rounds}"
+    )
+    for a, b, c in rows:
+        print(f"  {a:<{width}}  {b:>22}  {c}")
+    if not args.no_write:
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / f"{args.scale}.json").write_text(json.dumps(res, indent=2) + "\n")
+    return res
+
+
+if __name__ == "__main__":
+    main()
