@@ -75,8 +75,10 @@ class StatusResult:
 
 
 def _frame(session: Session, stmt: Select[Any]) -> pd.DataFrame:
-    result = session.execute(stmt)
-    frame = pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()))
+    # Core execution (no ORM row loading) and plain tuples: pandas takes its fast path for them.
+    result = session.connection().execute(stmt)
+    columns = list(result.keys())
+    frame = pd.DataFrame.from_records([tuple(r) for r in result.fetchall()], columns=columns)
     for col in frame.columns:
         if col in DATE_COLUMNS:
             frame[col] = pd.to_datetime(frame[col])
@@ -188,21 +190,44 @@ EXTRAS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _unit_stage(frame: pd.DataFrame, i: int, stage: str) -> dict[str, Any]:
-    row = frame.iloc[i]
-    progress = row["progress"]
-    entry: dict[str, Any] = {
-        "state": row["state"],
-        "progress": None if pd.isna(progress) else round(float(progress), 4),
-        "due": _iso(row["due"]),
-        "done_on": _iso(row["done_on"]),
-        "warnings": list(row["warnings"]),
-    }
-    for col in EXTRAS[stage]:
-        entry[col] = int(row[col])
-    if stage == "feedback":
-        entry["late"] = bool(row["late"])
-    return entry
+def _missing(value: Any) -> bool:
+    """pd.isna for one scalar, without its dispatch (called per unit and stage)."""
+    return (
+        value is None
+        or value is pd.NaT
+        or value is pd.NA
+        or (isinstance(value, float) and value != value)  # NaN
+    )
+
+
+def _stage_entries(frame: pd.DataFrame, stage: str) -> list[dict[str, Any]]:
+    """Every unit's entry of a stage, in the frame's row order (columns read once, not per row)."""
+    extras = {col: frame[col].tolist() for col in EXTRAS[stage]}
+    late = frame["late"].tolist() if stage == "feedback" else None
+    out: list[dict[str, Any]] = []
+    for i, (state, progress, due, done_on, warnings) in enumerate(
+        zip(
+            frame["state"].tolist(),
+            frame["progress"].tolist(),
+            frame["due"].tolist(),
+            frame["done_on"].tolist(),
+            frame["warnings"].tolist(),
+            strict=True,
+        )
+    ):
+        entry: dict[str, Any] = {
+            "state": state,
+            "progress": None if _missing(progress) else round(float(progress), 4),
+            "due": _iso(due),
+            "done_on": _iso(done_on),
+            "warnings": list(warnings),
+        }
+        for col, values in extras.items():
+            entry[col] = int(values[i])
+        if late is not None:
+            entry["late"] = bool(late[i])
+        out.append(entry)
+    return out
 
 
 def _tree_order(units: pd.DataFrame) -> list[int]:
@@ -232,26 +257,33 @@ def build_status(inputs: StatusInputs, plan: Plan) -> StatusResult:
         stages_json[stage] = _summary(sums.loc[[scope_id]].iloc[0], len(sub), stage)
 
     scope_pos = int(np.flatnonzero(units["id"].to_numpy() == scope_id)[0])
+    entries = {s: _stage_entries(per_stage[s], s) for s in STAGES}
     self_json = {
         "code": inputs.scope.code,
-        "stages": {s: _unit_stage(per_stage[s], scope_pos, s) for s in STAGES},
+        "stages": {s: entries[s][scope_pos] for s in STAGES},
     }
-    code_of = dict(zip(units["id"], units["code"], strict=True))
+    ids = units["id"].tolist()
+    codes = units["code"].tolist()
+    names = units["name"].tolist()
+    kinds = units["kind"].tolist()
+    parents = units["parent_id"].tolist()
+    depths = units["depth"].tolist()
+    congress = units["congress_date"].tolist()
+    code_of = dict(zip(ids, codes, strict=True))
     unit_list: list[dict[str, Any]] = []
     for i in _tree_order(units):
-        row = units.iloc[i]
-        if row["id"] == scope_id:
+        if ids[i] == scope_id:
             continue
-        parent = row["parent_id"]
+        parent = parents[i]
         unit_list.append(
             {
-                "code": row["code"],
-                "name": row["name"],
-                "kind": LABEL_OF_KIND[row["kind"]],
-                "parent": None if pd.isna(parent) else code_of.get(int(parent)),
-                "depth": int(row["depth"]) - int(inputs.scope.depth),
-                "congress_date": _iso(row["congress_date"]),
-                "stages": {s: _unit_stage(per_stage[s], i, s) for s in STAGES},
+                "code": codes[i],
+                "name": names[i],
+                "kind": LABEL_OF_KIND[kinds[i]],
+                "parent": None if _missing(parent) else code_of.get(int(parent)),
+                "depth": int(depths[i]) - int(inputs.scope.depth),
+                "congress_date": _iso(congress[i]),
+                "stages": {s: entries[s][i] for s in STAGES},
             }
         )
     target_entries: list[dict[str, Any]] = []
