@@ -160,8 +160,8 @@ def judge_all(inputs: StatusInputs, plan: Plan) -> dict[str, pd.DataFrame]:
 def _iso(value: Any) -> str | None:
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
         return None
-    if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.date().isoformat()
+    if isinstance(value, pd.Timestamp):  # pd.NaT is not a Timestamp: returned None above
+        return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return None
@@ -190,6 +190,14 @@ EXTRAS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _iso_column(column: pd.Series) -> list[str | None]:
+    """_iso of every value of a column; vectorised for datetime columns."""
+    if pd.api.types.is_datetime64_dtype(column.dtype):
+        days = np.datetime_as_string(column.to_numpy().astype("datetime64[D]"))
+        return [None if d == "NaT" else str(d) for d in days]
+    return [_iso(v) for v in column.tolist()]
+
+
 def _missing(value: Any) -> bool:
     """pd.isna for one scalar, without its dispatch (called per unit and stage)."""
     return (
@@ -209,8 +217,8 @@ def _stage_entries(frame: pd.DataFrame, stage: str) -> list[dict[str, Any]]:
         zip(
             frame["state"].tolist(),
             frame["progress"].tolist(),
-            frame["due"].tolist(),
-            frame["done_on"].tolist(),
+            _iso_column(frame["due"]),
+            _iso_column(frame["done_on"]),
             frame["warnings"].tolist(),
             strict=True,
         )
@@ -218,8 +226,8 @@ def _stage_entries(frame: pd.DataFrame, stage: str) -> list[dict[str, Any]]:
         entry: dict[str, Any] = {
             "state": state,
             "progress": None if _missing(progress) else round(float(progress), 4),
-            "due": _iso(due),
-            "done_on": _iso(done_on),
+            "due": due,
+            "done_on": done_on,
             "warnings": list(warnings),
         }
         for col, values in extras.items():
@@ -268,7 +276,7 @@ def build_status(inputs: StatusInputs, plan: Plan) -> StatusResult:
     kinds = units["kind"].tolist()
     parents = units["parent_id"].tolist()
     depths = units["depth"].tolist()
-    congress = units["congress_date"].tolist()
+    congress = _iso_column(units["congress_date"])
     code_of = dict(zip(ids, codes, strict=True))
     unit_list: list[dict[str, Any]] = []
     for i in _tree_order(units):
@@ -282,7 +290,7 @@ def build_status(inputs: StatusInputs, plan: Plan) -> StatusResult:
                 "kind": LABEL_OF_KIND[kinds[i]],
                 "parent": None if _missing(parent) else code_of.get(int(parent)),
                 "depth": int(depths[i]) - int(inputs.scope.depth),
-                "congress_date": _iso(congress[i]),
+                "congress_date": congress[i],
                 "stages": {s: entries[s][i] for s in STAGES},
             }
         )
