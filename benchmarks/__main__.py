@@ -229,8 +229,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "scale": args.scale,
         "backend": args.backend,
         "cores": os.cpu_count(),
-        "ratios": {},
-        "seconds": {"seed": seed_s},
+        "ratios": dict.fromkeys(
+            ("rollup_vs_sql", "prefect_overhead", "render_vs_docxtpl", "import_vs_openpyxl")
+        ),  # None: not measured in this run (--only)
+        "seconds": {"seed": seed_s, "rollup": None, "prepare": None, "all_unit_reports": None},
         "peak_rss_mb": None,
         "figures": {},
     }
