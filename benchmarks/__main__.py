@@ -196,6 +196,21 @@ def import_vs_openpyxl(rounds: int) -> dict[str, float]:
     }
 
 
+def _keep_earlier(path: Path, res: dict[str, Any]) -> None:
+    """A partial run (--only) keeps the figures an earlier run of this scale and backend wrote."""
+    if not path.exists():
+        return
+    old = json.loads(path.read_text())
+    if old.get("backend") != res["backend"]:
+        return
+    for group in ("ratios", "seconds", "figures"):
+        for key, value in old.get(group, {}).items():
+            if res[group].get(key) is None:
+                res[group][key] = value
+    if res["peak_rss_mb"] is None:
+        res["peak_rss_mb"] = old.get("peak_rss_mb")
+
+
 class _Rows(list[tuple[str, str, str]]):
     """The table's rows, each also printed as it is measured (long runs show progress)."""
 
@@ -331,7 +346,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print(f"  {a:<{width}}  {b:>22}  {c}")
     if not args.no_write:
         RESULTS.mkdir(exist_ok=True)
-        (RESULTS / f"{args.scale}.json").write_text(json.dumps(res, indent=2) + "\n")
+        path = RESULTS / f"{args.scale}.json"
+        _keep_earlier(path, res)
+        path.write_text(json.dumps(res, indent=2) + "\n")
     return res
 
 
