@@ -63,7 +63,24 @@ def build_engine(url: str) -> Engine:
         return engine
     # hide_parameters: a database error's text (which may reach a Prefect state message or a
     # log) and SQL echo never carry a row's values — names and birth dates among them.
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    event.listen(engine, "handle_error", _scrub_server_detail)
+    return engine
+
+
+def scrub_detail(message: str) -> str:
+    """A server error message without its DETAIL part, which quotes the failing row's values
+    (PostgreSQL: "Key (code)=(…) already exists", "Failing row contains (…)")."""
+    head, sep, _ = message.partition("\nDETAIL:")
+    return head + "\nDETAIL: (hidden: it quotes the row's values)" if sep else message
+
+
+def _scrub_server_detail(context: Any) -> None:
+    """Strip DETAIL from the driver's exception and from SQLAlchemy's wrapper, in place (types
+    and SQLSTATE stay, so retry and integrity handling see the same error)."""
+    for exc in (context.original_exception, context.sqlalchemy_exception):
+        if exc is not None and exc.args and isinstance(exc.args[0], str):
+            exc.args = (scrub_detail(exc.args[0]), *exc.args[1:])
 
 
 def get_engine(url: str | None = None) -> Engine:
