@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Unpack
 
-from sqlalchemy import Select, and_, case, func, literal, or_, select
+from sqlalchemy import Integer, Select, String, and_, case, cast, func, literal, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from models.enums import (
     CommentKind,
@@ -62,36 +64,56 @@ def units_query(*, scope_path: str, term: str) -> AnySelect:
     )
 
 
-def _current_steps(*, scope_path: str, as_of: date) -> Any:
-    """Each candidate's latest step dated on or before as_of (a subquery)."""
-    ranked = (
+class step_key(FunctionElement[str]):
+    """A step's date and number as one text that sorts as (date, step): 'YYYY-MM-DD' then the
+    step's one digit. Its MAX over a candidate's steps is the latest step by date, the higher
+    step first on a tie: a GROUP BY, a third of the cost of ranking rows with a window."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(step_key)  # SQLite, and the default dialect of str(statement)
+def _step_key_sqlite(element: step_key, compiler: Any, **kw: Any) -> str:
+    on, step = list(element.clauses)
+    # SQLite stores a DATE as its ISO text 'YYYY-MM-DD'.
+    return f"({compiler.process(on, **kw)} || {compiler.process(step, **kw)})"
+
+
+@compiles(step_key, "postgresql")
+def _step_key_postgresql(element: step_key, compiler: Any, **kw: Any) -> str:
+    on, step = list(element.clauses)
+    # to_char, not ::text: a DATE's text form follows the session's DateStyle.
+    return (
+        f"(to_char({compiler.process(on, **kw)}, 'YYYY-MM-DD') "
+        f"|| CAST({compiler.process(step, **kw)} AS TEXT))"
+    )
+
+
+def _latest_steps(*, scope_path: str, as_of: date) -> Any:
+    """Each candidate's latest step dated on or before as_of, as a step_key `k` (a subquery)."""
+    return (
         select(
             CandidateStep.candidate_id,
-            CandidateStep.step,
-            CandidateStep.passed_on,
-            func.row_number()
-            .over(
-                partition_by=CandidateStep.candidate_id,
-                order_by=(CandidateStep.passed_on.desc(), CandidateStep.step.desc()),
-            )
-            .label("rn"),
+            func.max(step_key(CandidateStep.passed_on, CandidateStep.step)).label("k"),
         )
         .join(Candidate, Candidate.id == CandidateStep.candidate_id)
         .join(Organisation, Organisation.id == Candidate.org_id)
         .where(at_or_under(scope_path), CandidateStep.passed_on <= as_of)
+        .group_by(CandidateStep.candidate_id)
         .subquery()
     )
-    return (
-        select(ranked.c.candidate_id, ranked.c.step, ranked.c.passed_on)
-        .where(ranked.c.rn == 1)
-        .subquery()
-    )
+
+
+def _step_of(key: Any) -> Any:
+    """The step number of a step_key (0 for a candidate with no step by as_of)."""
+    return func.coalesce(cast(func.substr(key, 11, 1), Integer), 0)
 
 
 def personnel_query(*, scope_path: str, as_of: date) -> AnySelect:
     """Per unit: active candidates, Σ step as of the date, and how many are at step 5."""
-    cur = _current_steps(scope_path=scope_path, as_of=as_of)
-    step = func.coalesce(cur.c.step, 0)
+    cur = _latest_steps(scope_path=scope_path, as_of=as_of)
+    step = _step_of(cur.c.k)
     return (
         select(
             Candidate.org_id.label("id"),
@@ -106,9 +128,13 @@ def personnel_query(*, scope_path: str, as_of: date) -> AnySelect:
     )
 
 
-def passed_candidates_query(*, scope_path: str, as_of: date) -> AnySelect:
-    """One row per active candidate at step 5 as of the date: since when, and its categories."""
-    cur = _current_steps(scope_path=scope_path, as_of=as_of)
+def candidates_query(*, scope_path: str, as_of: date) -> AnySelect:
+    """The personnel rule's inputs in one statement. Per unit, one row for its active
+    candidates below step 5 as of the date (counted, their steps summed; no passed_on), and one
+    row per active candidate at step 5 (since when, its birth date and category flags)."""
+    cur = _latest_steps(scope_path=scope_path, as_of=as_of)
+    step = _step_of(cur.c.k)
+    passed = step == 5
     postgrad = or_(
         *[
             func.substr(col, 1, len(prefix)) == prefix
@@ -116,18 +142,29 @@ def passed_candidates_query(*, scope_path: str, as_of: date) -> AnySelect:
             for prefix in POSTGRADUATE_PREFIXES
         ]
     )
+
+    def of_passed(value: Any, label: str) -> Any:
+        return func.max(case((passed, value), else_=None)).label(label)
+
     return (
         select(
             Candidate.org_id.label("id"),
-            cur.c.passed_on,
-            Candidate.birth_date,
-            _flag(Candidate.gender == Gender.NU).label("nu"),
-            _flag(Candidate.reelection == Reelection.LAN_DAU).label("lan_dau"),
-            _flag(func.lower(func.trim(Candidate.ethnicity)) != "kinh").label("dan_toc_thieu_so"),
-            _flag(postgrad).label("tren_dai_hoc"),
+            func.count().label("candidates"),
+            func.sum(step).label("step_sum"),
+            # The date of a step-5 key: the date step 5 was passed (ISO text on both databases).
+            of_passed(func.substr(cur.c.k, 1, 10), "passed_on"),
+            of_passed(Candidate.birth_date, "birth_date"),
+            of_passed(_flag(Candidate.gender == Gender.NU), "nu"),
+            of_passed(_flag(Candidate.reelection == Reelection.LAN_DAU), "lan_dau"),
+            of_passed(
+                _flag(func.lower(func.trim(Candidate.ethnicity)) != "kinh"), "dan_toc_thieu_so"
+            ),
+            of_passed(_flag(postgrad), "tren_dai_hoc"),
         )
-        .join(cur, cur.c.candidate_id == Candidate.id)
-        .where(cur.c.step == 5, Candidate.active.is_(True))
+        .join(Organisation, Organisation.id == Candidate.org_id)
+        .outerjoin(cur, cur.c.candidate_id == Candidate.id)
+        .where(at_or_under(scope_path), Candidate.active.is_(True))
+        .group_by(Candidate.org_id, case((passed, Candidate.id), else_=None))
     )
 
 

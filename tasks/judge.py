@@ -63,7 +63,8 @@ def personnel(
 
     # Structure categories over the passed candidates; under-40 on the age reference date.
     cats = passed.merge(out[["id", "level", "congress_date"]], on="id", how="left")
-    ref = cats["level"].map(lambda lv: plan.age_reference(lv)).astype("object")
+    ref = cats["level"].map({lv: plan.age_reference(lv) for lv in cats["level"].unique()})
+    ref = ref.astype("object")
     ref = ref.where(ref.notna(), cats["congress_date"])
     has_ref = ref.notna()
     age = (

@@ -59,7 +59,7 @@ def contributions(orgs: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
         frame(
             "kiem-diem-ctrhd",
             cells,
-            (has & f["reviewed"].fillna(False).astype(bool)).astype("int64"),
+            (has & (f["reviewed"].fillna(0) != 0)).astype("int64"),
             one,
         ),
         frame(
@@ -72,7 +72,7 @@ def contributions(orgs: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
         frame(
             "qd-1793",
             dbcs,
-            (has & f["applies_1793"].fillna(False).astype(bool)).astype("int64"),
+            (has & (f["applies_1793"].fillna(0) != 0)).astype("int64"),
             one,
         ),
         frame(

@@ -464,6 +464,23 @@ def test_a_candidates_step_is_the_latest_dated_on_or_before_as_of(engine: Engine
     assert early["progress"] == 0.2  # step 2 of the first candidate only: 2 ÷ 10
 
 
+def test_the_latest_step_is_by_date_not_by_number_and_a_same_day_tie_takes_the_higher(
+    engine: Engine,
+) -> None:
+    with write_session() as s:
+        root = root_only(s)
+        org = add_org(s, "U", parent=root, committee_size=1)  # required 2
+        # Step 5 recorded, then a later-dated step 3 (the process was taken up again).
+        add_candidate(s, org, {5: date(2025, 2, 1), 3: date(2025, 3, 1)})
+        # Steps 4 and 5 passed the same day: step 5 counts from that day.
+        add_candidate(s, org, {4: date(2025, 2, 10), 5: date(2025, 2, 10)})
+    feb = stage_of(status(date(2025, 2, 20)), "U", "personnel")
+    assert (feb["passed"], feb["progress"], feb["state"]) == (2, 1.0, "done")
+    mar = stage_of(status(date(2025, 3, 1)), "U", "personnel")
+    assert (mar["passed"], mar["progress"]) == (1, 0.8)  # (3 + 5) ÷ 10
+    assert mar["state"] != "done"
+
+
 def test_personnel_is_not_applicable_for_size_0_or_2_contents_and_warns_when_size_missing(
     engine: Engine,
 ) -> None:
