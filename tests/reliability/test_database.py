@@ -3,8 +3,12 @@ bounded retries and SIGKILL in the middle of an import."""
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 import threading
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,6 +39,7 @@ from tests.reliability.crash import run_victim, sqlite_integrity
 from tests.reliability.workbooks import counts, fill_form, nhan_su_book, person, seed_tree
 
 pytestmark = pytest.mark.db
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _people(n: int, prefix: str = "Nguyễn Văn") -> list[dict[str, Any]]:
@@ -175,6 +180,65 @@ def test_concurrent_imports_all_commit_and_lose_nothing(engine: Engine, tmp_path
     # The last round replaced the first per unit: every unit holds its latest file, whole.
     assert per_unit == dict.fromkeys(WRITERS, PER_FILE) and active == PER_FILE * len(WRITERS)
     assert accepted == len(files)
+
+
+WRITER = """
+import os, sys, time
+from pathlib import Path
+from tasks.intake.pipeline import ImportOptions, import_file
+gate = Path(os.environ["GATE"])
+while not gate.exists():
+    time.sleep(0.005)
+for f in sys.argv[2:]:
+    print(import_file(Path(f), ImportOptions(sender_code=sys.argv[1])).state.value, flush=True)
+"""
+
+
+def test_concurrent_import_processes_all_commit_and_lose_nothing(
+    engine: Engine, db_url: str, home: Path, tmp_path: Path
+) -> None:
+    """C3 across processes, as with several `daihoi import` runs or workers at once: each has
+    its own connection pool and SQLite lock state, released together by a gate file."""
+    seed_tree()
+    gate = tmp_path / "go"
+    env = {**os.environ, "DAIHOI_HOME": str(home), "DAIHOI_DATABASE_URL": db_url, "GATE": str(gate)}
+    procs = []
+    for code in WRITERS:
+        books = [
+            str(
+                nhan_su_book(
+                    tmp_path / f"p-{code}-{r}.xlsx", _people(PER_FILE, f"Võ {code[-1]}{r}")
+                )
+            )
+            for r in range(ROUNDS)
+        ]
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-c", WRITER, code, *books],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
+    time.sleep(0.5)  # let the interpreters import; then all start writing at once
+    gate.touch()
+    outs = [p.communicate(timeout=180) for p in procs]
+    assert [p.returncode for p in procs] == [0] * len(WRITERS), [e[-2000:] for _, e in outs]
+    assert [o.split() for o, _ in outs] == [["accepted"] * ROUNDS] * len(WRITERS)
+    assert not any("locked" in e.lower() for _, e in outs)
+    with read_session() as s:
+        per_unit = dict(
+            s.execute(
+                select(Organisation.code, func.count())
+                .join(Candidate, Candidate.org_id == Organisation.id)
+                .where(Candidate.active)
+                .group_by(Organisation.code)
+            ).all()
+        )
+    assert per_unit == dict.fromkeys(WRITERS, PER_FILE)
+    print(f"C3: {len(WRITERS)} processes × {ROUNDS} imports of {PER_FILE} rows, nothing lost")
 
 
 # C4 ---------------------------------------------------------------------------------------
