@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from prefect import flow
+from prefect.utilities.annotations import quote
 
 from tasks.steps import publish_rollup, pull_status, resolve_as_of, summary_of, write_snapshot
 
@@ -17,6 +18,8 @@ def rollup_status(
     """Roll status up the tree, store the day's snapshot once, publish table/summary/progress."""
     day = resolve_as_of(as_of)
     doc = pull_status(scope, day, plan)
-    snapshot = write_snapshot(doc)
-    publish_rollup(doc)
+    # quote: the document (every unit's entry) goes to the tasks as is; Prefect would
+    # otherwise walk each of its ~10⁶ values looking for futures.
+    snapshot = write_snapshot(quote(doc))
+    publish_rollup(quote(doc))
     return {**summary_of(doc), "snapshot": snapshot}

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from prefect.futures import PrefectFuture
+from prefect.utilities.annotations import quote
 
 from tasks.report_steps import publish_reports, render_if_changed, render_unit_lists
 from tasks.steps import judge_stage, publish_stage, pull_status, resolve_as_of
@@ -39,7 +40,7 @@ def track_stage(
     """Run one stage's tasks inside the calling flow and return its digest (codes and counts)."""
     day = resolve_as_of(as_of)
     doc = pull_status(scope, day, plan)
-    digest = judge_stage(doc, stage)
+    digest = judge_stage(quote(doc), stage)  # quote: see flows/preparation.py
     publish_stage(digest)
     files = stage_reports(stage, digest, scope, day, plan)
     return {**{k: digest[k] for k in ("stage", "org", "as_of", "summary")}, "reports": len(files)}
