@@ -346,7 +346,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print(f"  {a:<{width}}  {b:>22}  {c}")
     if not args.no_write:
         RESULTS.mkdir(exist_ok=True)
-        path = RESULTS / f"{args.scale}.json"
+        # SQLite figures in <scale>.json, PostgreSQL's beside them in <scale>-postgresql.json.
+        suffix = "" if args.backend == "sqlite" else f"-{args.backend}"
+        path = RESULTS / f"{args.scale}{suffix}.json"
         _keep_earlier(path, res)
         path.write_text(json.dumps(res, indent=2) + "\n")
     return res
