@@ -2,7 +2,8 @@
 
 Builds (or reuses, under $DAIHOI_BENCH_DIR) the demo dataset of a scale and prints one table of
 figures and ratios, each pair measured side by side in this run, best of a few interleaved
-repetitions; writes benchmarks/results/<scale>.json. Prints figures; asserts nothing.
+repetitions; writes benchmarks/results/<scale>.json (<scale>-postgresql.json for PostgreSQL).
+Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
