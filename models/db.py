@@ -68,6 +68,19 @@ def build_engine(url: str) -> Engine:
     return engine
 
 
+def refresh_planner_statistics(engine: Engine) -> None:
+    """After a bulk load on PostgreSQL, ANALYZE daihoi's tables so the planner sees their new
+    sizes at once. Autovacuum would get there minutes later; until then a table estimated
+    empty turns hash joins into nested loops (the national attendance query: 44 s, not 1 s)."""
+    if engine.dialect.name != "postgresql":
+        return
+    from models.base import Base
+
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            conn.exec_driver_sql(f'ANALYZE "{table.name}"')
+
+
 def scrub_detail(message: str) -> str:
     """A server error message without its DETAIL part, which quotes the failing row's values
     (PostgreSQL: "Key (code)=(…) already exists", "Failing row contains (…)")."""

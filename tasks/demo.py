@@ -19,7 +19,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from models import Base, Congress, Organisation, OrgLink
-from models.db import write_session
+from models.db import refresh_planner_statistics, write_session
 from models.migrate import alembic_config, current_revision, downgrade, head_revision, upgrade
 from models.queries import get_meta, set_meta
 from models.tree import rebuild_paths
@@ -160,6 +160,7 @@ def seed_demo(
             ("demo_scale", scale),
         ):
             set_meta(session, key, value)
+    refresh_planner_statistics(engine)
     by_kind = Counter(u.kind.value for u in units if u.active and u is not root)
     return DemoSummary(
         root_code=root.code,

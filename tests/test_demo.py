@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 from typer.testing import CliRunner
 
 from models import (
@@ -108,6 +108,20 @@ def test_same_seed_gives_identical_rows_and_another_seed_different_ones(engine: 
     assert len(other["organisation"]) == summary.counts["organisation"]
     with read_session(engine) as s:
         assert get_meta(s, "demo_seed") == "12"
+
+
+def test_the_seeded_tables_have_fresh_planner_statistics_on_postgresql(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite plans these queries well without statistics")
+    seed_demo(engine)
+    with engine.connect() as conn:
+        analysed = conn.execute(
+            text(
+                "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() "
+                "AND last_analyze IS NOT NULL"
+            )
+        ).scalars()
+        assert {"attendance", "candidate_step", "organisation", "comment"} <= set(analysed)
 
 
 def test_committee_has_the_planned_size_and_every_kind_of_unit(engine: Engine) -> None:
