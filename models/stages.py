@@ -10,7 +10,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Unpack
 
-from sqlalchemy import Integer, Select, String, and_, case, cast, func, literal, or_, select
+from sqlalchemy import (
+    CompoundSelect,
+    Date,
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -90,8 +105,8 @@ def _step_key_postgresql(element: step_key, compiler: Any, **kw: Any) -> str:
     )
 
 
-def _latest_steps(*, scope_path: str, as_of: date) -> Any:
-    """Each candidate's latest step dated on or before as_of, as a step_key `k` (a subquery)."""
+def _latest_steps_select(*, scope_path: str, as_of: date) -> AnySelect:
+    """Each candidate's latest step dated on or before as_of, as a step_key `k`."""
     return (
         select(
             CandidateStep.candidate_id,
@@ -101,8 +116,12 @@ def _latest_steps(*, scope_path: str, as_of: date) -> Any:
         .join(Organisation, Organisation.id == Candidate.org_id)
         .where(at_or_under(scope_path), CandidateStep.passed_on <= as_of)
         .group_by(CandidateStep.candidate_id)
-        .subquery()
     )
+
+
+def _latest_steps(*, scope_path: str, as_of: date) -> Any:
+    """_latest_steps_select as a subquery."""
+    return _latest_steps_select(scope_path=scope_path, as_of=as_of).subquery()
 
 
 def _step_of(key: Any) -> Any:
@@ -128,13 +147,13 @@ def personnel_query(*, scope_path: str, as_of: date) -> AnySelect:
     )
 
 
-def candidates_query(*, scope_path: str, as_of: date) -> AnySelect:
-    """The personnel rule's inputs in one statement. Per unit, one row for its active
-    candidates below step 5 as of the date (counted, their steps summed; no passed_on), and one
-    row per active candidate at step 5 (since when, its birth date and category flags)."""
-    cur = _latest_steps(scope_path=scope_path, as_of=as_of)
+def candidates_query(*, scope_path: str, as_of: date) -> CompoundSelect:
+    """The personnel rule's inputs in one statement, the latest steps computed once (a CTE
+    used twice). Rows with passed_on NULL: per unit, its active candidates counted and their
+    steps as of the date summed. Rows with passed_on: one per active candidate at step 5 as of
+    the date — since when (ISO text on both databases), its birth date and category flags."""
+    cur = _latest_steps_select(scope_path=scope_path, as_of=as_of).cte("latest_step")
     step = _step_of(cur.c.k)
-    passed = step == 5
     postgrad = or_(
         *[
             func.substr(col, 1, len(prefix)) == prefix
@@ -142,30 +161,41 @@ def candidates_query(*, scope_path: str, as_of: date) -> AnySelect:
             for prefix in POSTGRADUATE_PREFIXES
         ]
     )
-
-    def of_passed(value: Any, label: str) -> Any:
-        return func.max(case((passed, value), else_=None)).label(label)
-
-    return (
+    in_scope = (at_or_under(scope_path), Candidate.active.is_(True))
+    per_unit = (
         select(
             Candidate.org_id.label("id"),
             func.count().label("candidates"),
             func.sum(step).label("step_sum"),
-            # The date of a step-5 key: the date step 5 was passed (ISO text on both databases).
-            of_passed(func.substr(cur.c.k, 1, 10), "passed_on"),
-            of_passed(Candidate.birth_date, "birth_date"),
-            of_passed(_flag(Candidate.gender == Gender.NU), "nu"),
-            of_passed(_flag(Candidate.reelection == Reelection.LAN_DAU), "lan_dau"),
-            of_passed(
-                _flag(func.lower(func.trim(Candidate.ethnicity)) != "kinh"), "dan_toc_thieu_so"
-            ),
-            of_passed(_flag(postgrad), "tren_dai_hoc"),
+            null().label("passed_on"),
+            cast(null(), Date).label("birth_date"),
+            *(cast(null(), Integer).label(f) for f in PASSED_FLAGS),
         )
         .join(Organisation, Organisation.id == Candidate.org_id)
         .outerjoin(cur, cur.c.candidate_id == Candidate.id)
-        .where(at_or_under(scope_path), Candidate.active.is_(True))
-        .group_by(Candidate.org_id, case((passed, Candidate.id), else_=None))
+        .where(*in_scope)
+        .group_by(Candidate.org_id)
     )
+    passed = (
+        select(
+            Candidate.org_id,
+            literal(0),
+            literal(0),
+            func.substr(cur.c.k, 1, 10),
+            Candidate.birth_date,
+            _flag(Candidate.gender == Gender.NU),
+            _flag(Candidate.reelection == Reelection.LAN_DAU),
+            _flag(func.lower(func.trim(Candidate.ethnicity)) != "kinh"),
+            _flag(postgrad),
+        )
+        .join(Organisation, Organisation.id == Candidate.org_id)
+        .join(cur, cur.c.candidate_id == Candidate.id)
+        .where(*in_scope, step == 5)
+    )
+    return union_all(per_unit, passed)
+
+
+PASSED_FLAGS = ("nu", "lan_dau", "dan_toc_thieu_so", "tren_dai_hoc")
 
 
 def inspections_query(*, scope_path: str, as_of: date) -> AnySelect:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Select
+from sqlalchemy import Executable
 from sqlalchemy.orm import Session
 
 from models import stages as q
@@ -42,7 +42,6 @@ DATE_COLUMNS = (
     "required_from",
     "effective_from",
 )
-PASSED_FLAGS = ("nu", "lan_dau", "dan_toc_thieu_so", "tren_dai_hoc")
 LEVEL_OF_KIND = {k.value: k.level for k in OrgKind}
 LABEL_OF_KIND = {k.value: k.label for k in OrgKind}
 
@@ -78,7 +77,7 @@ class StatusResult:
     subtree: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
-def _frame(session: Session, stmt: Select[Any]) -> pd.DataFrame:
+def _frame(session: Session, stmt: Executable) -> pd.DataFrame:
     """A statement's rows as a frame, fetched from the driver's cursor: no per-value result
     processing (enums stay their text values; dates become datetime64 here, in one pass)."""
     result = session.connection().execute(stmt)
@@ -123,12 +122,11 @@ def fetch_inputs(
     )
     candidates = _frame(session, q.candidates_query(scope_path=path, as_of=as_of))
     is_passed = candidates["passed_on"].notna()
-    personnel = candidates.groupby("id", as_index=False, sort=False).agg(
-        candidates=("candidates", "sum"),
-        step_sum=("step_sum", "sum"),
-        passed=("passed_on", "count"),
+    passed = candidates.loc[is_passed, ["id", "passed_on", "birth_date", *q.PASSED_FLAGS]]
+    personnel = candidates.loc[~is_passed, ["id", "candidates", "step_sum"]].merge(
+        passed.groupby("id").size().rename("passed"), left_on="id", right_index=True, how="left"
     )
-    passed = candidates.loc[is_passed, ["id", "passed_on", "birth_date", *PASSED_FLAGS]]
+    personnel["passed"] = personnel["passed"].fillna(0).astype("int64")
     return StatusInputs(
         scope=scope,
         as_of=as_of,
