@@ -6,13 +6,13 @@ from datetime import date
 from typing import Any
 
 from prefect import flow
-from prefect.utilities.annotations import quote
 
 from flows.stage import submit_stage_reports
 from tasks.plans import STAGES
 from tasks.report_steps import publish_reports, render_reports
 from tasks.runners import ConfiguredTaskRunner
 from tasks.steps import (
+    as_is,
     judge_stage,
     publish_rollup,
     publish_stage,
@@ -31,9 +31,9 @@ def prepare_congresses(
     write the progress report and the stages' milestone reports."""
     day = resolve_as_of(as_of)
     doc = pull_status(scope, day, plan)
-    # quote: the document (every unit's entry) goes to the tasks as is; Prefect would
+    # as_is: the document (every unit's entry) goes to the tasks as is; Prefect would
     # otherwise walk each of its ~10⁶ values looking for futures, per task.
-    digests = {stage: judge_stage(quote(doc), stage) for stage in STAGES}
+    digests = {stage: judge_stage(as_is(doc), stage) for stage in STAGES}
     # Documents render on the task runner (DAIHOI_TASK_RUNNER) while the snapshot is written.
     rendering = {
         stage: submit_stage_reports(stage, digest, scope, day, plan)
@@ -42,8 +42,8 @@ def prepare_congresses(
     progress_run = render_reports.submit("progress", scope, day, plan)
     for digest in digests.values():
         publish_stage(digest)
-    snapshot = write_snapshot(quote(doc))
-    publish_rollup(quote(doc))
+    snapshot = write_snapshot(as_is(doc))
+    publish_rollup(as_is(doc))
     reports = 0
     for stage, future in rendering.items():
         files = future.result()

@@ -6,9 +6,15 @@ from datetime import date
 from typing import Any
 
 from prefect import flow
-from prefect.utilities.annotations import quote
 
-from tasks.steps import publish_rollup, pull_status, resolve_as_of, summary_of, write_snapshot
+from tasks.steps import (
+    as_is,
+    publish_rollup,
+    pull_status,
+    resolve_as_of,
+    summary_of,
+    write_snapshot,
+)
 
 
 @flow(name="rollup_status")
@@ -18,8 +24,8 @@ def rollup_status(
     """Roll status up the tree, store the day's snapshot once, publish table/summary/progress."""
     day = resolve_as_of(as_of)
     doc = pull_status(scope, day, plan)
-    # quote: the document (every unit's entry) goes to the tasks as is; Prefect would
+    # as_is: the document (every unit's entry) goes to the tasks as is; Prefect would
     # otherwise walk each of its ~10⁶ values looking for futures.
-    snapshot = write_snapshot(quote(doc))
-    publish_rollup(quote(doc))
+    snapshot = write_snapshot(as_is(doc))
+    publish_rollup(as_is(doc))
     return {**summary_of(doc), "snapshot": snapshot}

@@ -7,10 +7,9 @@ from datetime import date
 from typing import Any
 
 from prefect.futures import PrefectFuture
-from prefect.utilities.annotations import quote
 
 from tasks.report_steps import publish_reports, render_if_changed, render_unit_lists
-from tasks.steps import judge_stage, publish_stage, pull_status, resolve_as_of
+from tasks.steps import as_is, judge_stage, publish_stage, pull_status, resolve_as_of
 
 
 def submit_stage_reports(
@@ -40,7 +39,7 @@ def track_stage(
     """Run one stage's tasks inside the calling flow and return its digest (codes and counts)."""
     day = resolve_as_of(as_of)
     doc = pull_status(scope, day, plan)
-    digest = judge_stage(quote(doc), stage)  # quote: see flows/preparation.py
+    digest = judge_stage(as_is(doc), stage)  # as_is: see flows/preparation.py
     publish_stage(digest)
     files = stage_reports(stage, digest, scope, day, plan)
     return {**{k: digest[k] for k in ("stage", "org", "as_of", "summary")}, "reports": len(files)}

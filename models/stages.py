@@ -147,7 +147,7 @@ def personnel_query(*, scope_path: str, as_of: date) -> AnySelect:
     )
 
 
-def candidates_query(*, scope_path: str, as_of: date) -> CompoundSelect:
+def candidates_query(*, scope_path: str, as_of: date) -> CompoundSelect[Any]:
     """The personnel rule's inputs in one statement, the latest steps computed once (a CTE
     used twice). Rows with passed_on NULL: per unit, its active candidates counted and their
     steps as of the date summed. Rows with passed_on: one per active candidate at step 5 as of

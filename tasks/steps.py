@@ -7,7 +7,7 @@ database, never on bad data.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from prefect import Task, get_run_logger, task
 from prefect.artifacts import (
@@ -17,12 +17,15 @@ from prefect.artifacts import (
 )
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State, TaskRun
+from prefect.utilities.annotations import quote
 
 from models.db import read_session, write_session
 from models.queries import get_meta
 from tasks import publish
 from tasks.dates import today
 from tasks.status import status_result
+
+T = TypeVar("T")
 
 TRANSIENT_MARKERS = (
     "database is locked",
@@ -39,6 +42,13 @@ def retry_when_busy(_task: Task[Any, Any], _run: TaskRun, state: State[Any]) -> 
     except Exception as e:  # the failed task's exception, re-raised by result()
         return any(marker in str(e).lower() for marker in TRANSIENT_MARKERS)
     return False
+
+
+def as_is(value: T) -> T:
+    """A task argument Prefect passes through without walking it (prefect's `quote`), typed as
+    the value itself. For the status document: walking its ~10⁶ values looking for futures
+    cost more than the tasks themselves at city scale."""
+    return cast(T, quote(value))
 
 
 DB_RETRY: dict[str, Any] = {
