@@ -12,6 +12,7 @@ from models.enums import PartyRole, Presence
 from tasks.demo_people import People, Person
 from tasks.demo_units import Level, Unit, cached_key, finish_after, stage_level
 from tasks.demo_writer import BulkWriter
+from tasks.intake.attendance_form import person_key
 
 BT, PBT, CUV = PartyRole.BI_THU, PartyRole.PHO_BI_THU, PartyRole.CAP_UY_VIEN
 UNIT_ROLES = (BT, PBT, CUV)  # in the order a committee's size gives them
@@ -55,12 +56,6 @@ PLACES = (
 class _Session:
     id: int
     offset: int
-
-
-def person_key(name: str, birth: date | None) -> str:
-    """How an attendee is told apart within a session and unit: name, and birth date when given."""
-    key = cached_key(name)
-    return f"{key}|{birth.isoformat()}" if birth else key
 
 
 class TrainingMaker:
@@ -164,7 +159,7 @@ class TrainingMaker:
                 "session_id": session.id,
                 "org_id": unit.id,
                 "full_name": person.name.full,
-                "person_key": person_key(person.name.full, birth),
+                "person_key": person_key(person.name.full, birth, key_of=cached_key),
                 "birth_date": birth,
                 "role": role,
                 "presence": presence,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -27,9 +28,12 @@ MAX_NAME = 120
 _CHUNK = 5000
 
 
-def person_key(full_name: str, birth_date: date | None) -> str:
-    """How attendees compare: the normalised name, and the birth date when given."""
-    key = norm_key(full_name)
+def person_key(
+    full_name: str, birth_date: date | None, *, key_of: Callable[[str], str] = norm_key
+) -> str:
+    """How attendees compare (the import and the demo alike): the normalised name, and the
+    birth date when given. `key_of`: norm_key, or a cached copy of it for bulk use."""
+    key = key_of(full_name)
     return f"{key}|{birth_date.isoformat()}" if birth_date else key
 
 
