@@ -1,5 +1,5 @@
 """Measurements that run in a child process: peak RSS of a whole-scope rollup, and per-unit
-documents for every unit fanned out over processes (each child sees only its own memory)."""
+progress reports for every unit fanned out over processes (each child sees only its own memory)."""
 
 from __future__ import annotations
 
@@ -33,8 +33,9 @@ def rollup(as_of: date) -> dict[str, Any]:
 
 
 def _render_group(codes: list[str], as_of: str, out: str) -> int:
-    """Render each unit's personnel list (as render_unit_reports plans it) to bytes and write it,
-    without archiving (the benchmark database stays unchanged)."""
+    """Render each unit's progress report (as render_unit_reports plans it: one status of the
+    batch's nearest common scope) to bytes and write it, without archiving (the benchmark
+    database stays unchanged)."""
     from models.db import read_session
     from models.settings import get_settings
     from tasks.reports.plan_docs import plan_unit_documents
@@ -44,7 +45,7 @@ def _render_group(codes: list[str], as_of: str, out: str) -> int:
     settings = get_settings()
     with read_session() as session:
         requests = plan_unit_documents(
-            session, settings=settings, kind="personnel", units=codes, as_of=day, plan=None
+            session, settings=settings, kind="progress", units=codes, as_of=day, plan=None
         )
     jobs = compile_jobs(requests, settings)
     folder = Path(out)
@@ -54,9 +55,28 @@ def _render_group(codes: list[str], as_of: str, out: str) -> int:
     return len(jobs)
 
 
+def _batches(rows: list[tuple[str, str, int]], workers: int) -> list[list[str]]:
+    """One batch per worker: a batch computes the status of its units' nearest common scope
+    once, and the root's (a few seconds) costs less than one per root child (each a fixed
+    half second or so, over a hundred of them at city scale). The root's children are dealt
+    largest first to the emptiest batch, so the workers finish together; the root, whose
+    report is the longest, goes to the first."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    root: list[str] = []
+    for code, path, depth in rows:
+        if depth == 0:
+            root.append(code)
+        else:
+            groups[path.strip("/").split("/")[1]].append(code)
+    batches: list[list[str]] = [list(root)] + [[] for _ in range(max(1, workers) - 1)]
+    for codes in sorted(groups.values(), key=len, reverse=True):
+        min(batches, key=len).extend(codes)
+    return [b for b in batches if b]
+
+
 def all_unit_reports(as_of: date, workers: int) -> dict[str, Any]:
-    """Every active unit's personnel list, grouped by the root's children (one status
-    computation per group), fanned out over `workers` processes."""
+    """Every active unit's progress report, one batch (one status computation) per process,
+    fanned out over `workers` processes."""
     from sqlalchemy import select
 
     from models.db import dispose_engines, read_session
@@ -71,22 +91,7 @@ def all_unit_reports(as_of: date, workers: int) -> dict[str, Any]:
             )
         ).all()
     dispose_engines()
-    groups: dict[str, list[str]] = defaultdict(list)
-    for code, path, depth in rows:
-        parts = path.strip("/").split("/")
-        groups["/".join(parts[:2]) if depth >= 1 else "root"].append(code)
-    # Small neighbouring groups merge (their common scope is then the root, cheap when small);
-    # big ones split, so both workers stay busy to the end.
-    batches: list[list[str]] = [[]]
-    for key in sorted(groups):
-        codes = groups[key]
-        if len(codes) >= 400:
-            batches.extend(codes[i : i + 2000] for i in range(0, len(codes), 2000))
-        else:
-            if len(batches[-1]) >= 400:
-                batches.append([])
-            batches[-1].extend(codes)
-    batches = sorted((b for b in batches if b), key=len, reverse=True)
+    batches = _batches([(str(c), str(p), int(d)) for c, p, d in rows], workers)
     with tempfile.TemporaryDirectory(prefix="daihoi-bench-docs-") as out:
         with ProcessPoolExecutor(workers) as pool:
             futures = [pool.submit(_render_group, b, as_of.isoformat(), out) for b in batches]

@@ -11,7 +11,7 @@ from typing import Literal
 from models.db import read_session
 from models.settings import Settings, get_settings
 from tasks.errors import UsageError
-from tasks.reports.plan_docs import KINDS, plan_documents, plan_unit_documents
+from tasks.reports.plan_docs import KINDS, UNIT_KINDS, plan_documents, plan_unit_documents
 from tasks.reports.produce import (
     Job,
     RenderedReport,
@@ -97,7 +97,7 @@ def render_report(
 
 def render_unit_reports(
     *,
-    kind: Literal["personnel"],
+    kind: Literal["personnel", "progress"],
     units: Sequence[str],
     as_of: date,
     plan: str | None = None,
@@ -107,13 +107,14 @@ def render_unit_reports(
     """Each listed unit's own document of a kind, exactly as `render_report(kind=kind,
     scope=unit)` writes and archives it (same bytes, same archive key), for many units at
     once: one status computation, one query per kind of record, one template compilation,
-    one archive transaction for all the drafts.
+    one archive transaction for all the drafts. Kinds: a unit's personnel list, or its
+    progress report (about its subtree, cut from the common scope's status).
 
     With `only_changed`, a unit whose content equals its last archived one (number
     excluded) is left out of the result: an unchanged batch returns []. Every other unit
     gets one entry, in the order given: the draft written now, or the archived file of this
     exact content (as_of, plan, template) with `reused` set, as render_report returns it."""
-    if kind != "personnel":
+    if kind not in UNIT_KINDS:
         raise UsageError(f"Loại báo cáo '{kind}' không lập theo từng đơn vị.")
     settings = get_settings()
     with read_session() as session:

@@ -173,6 +173,33 @@ def latest_archived(
     return session.scalars(stmt.order_by(*_LATEST).limit(1)).first()
 
 
+def latest_archived_of_scopes(
+    session: Session, *, kind: str, scope_ids: Sequence[int], before: date
+) -> dict[int, ReportArchive]:
+    """latest_archived(kind=kind, scope_id=s, before=before) for each scope s at once (absent
+    when none): a per-unit batch asks once per IN_CHUNK scopes, not once per unit."""
+    out: dict[int, ReportArchive] = {}
+    for part in chunked(sorted(set(scope_ids))):
+        ranked = (
+            select(
+                ReportArchive.id,
+                func.row_number()
+                .over(partition_by=ReportArchive.scope_org_id, order_by=_LATEST)
+                .label("rn"),
+            )
+            .where(
+                ReportArchive.kind == kind,
+                ReportArchive.scope_org_id.in_(part),
+                ReportArchive.as_of < before,
+            )
+            .subquery()
+        )
+        stmt = select(ReportArchive).join(ranked, ranked.c.id == ReportArchive.id)
+        for row in session.scalars(stmt.where(ranked.c.rn == 1)):
+            out[row.scope_org_id] = row
+    return out
+
+
 def drop_drafts_at(session: Session, *, paths: Sequence[str]) -> None:
     """Forget the drafts recorded for these file paths (a draft is rewritten in place: one
     row per draft file). One statement per IN_CHUNK paths."""

@@ -1,13 +1,16 @@
 """Charts for scope-level reports: matplotlib (Agg), PNG without timestamps or version tags.
 
-Per-unit documents never draw charts (their progress is table cells), so a report per unit
-stays cheap at national scale. matplotlib is imported on first use, never by the CLI at start.
+A per-unit progress report draws its subtree's stages chart (a unit without descendants has
+none); charts are drawn on one reused figure per thread and cached by their counts, so a
+batch over many units stays cheap. matplotlib is imported on first use, never by the CLI at start.
 """
 
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from tasks.reports.labels import STAGE_LABELS, STAGES
@@ -45,6 +48,35 @@ def _figure() -> tuple[Any, Any]:
     return fig, ax
 
 
+_LOCAL = threading.local()
+
+
+def _reused_axes() -> tuple[Any, Any]:
+    """This thread's one figure and axes, emptied of the last chart's bars and legend, its
+    subplot parameters back to their defaults: each chart then draws as on a new figure (the
+    same bytes), but a per-unit batch draws hundreds, and a new figure would start each one
+    without its Agg renderer's cache of text metrics and would build its axes and ticks
+    again, most of a chart's cost besides drawing. One per thread: a figure is not shared."""
+    fig = getattr(_LOCAL, "figure", None)
+    if fig is None:
+        from matplotlib.figure import Figure
+
+        fig = _LOCAL.figure = Figure(figsize=SIZE_IN, dpi=DPI)
+        _LOCAL.axes = fig.add_subplot()
+        return fig, _LOCAL.axes
+    ax = _LOCAL.axes
+    for container in list(ax.containers):
+        container.remove()
+    if ax.legend_ is not None:
+        ax.legend_.remove()
+    ax.relim()
+    fig.subplotpars.reset()
+    fig.subplots_adjust(
+        **{k: getattr(fig.subplotpars, k) for k in ("left", "right", "bottom", "top")}
+    )
+    return fig, ax
+
+
 def _png(fig: Any) -> bytes:
     buf = io.BytesIO()
     # No "Software" text chunk: the bytes must not change with the matplotlib version string.
@@ -53,12 +85,19 @@ def _png(fig: Any) -> bytes:
 
 
 def stages_chart(stages: Mapping[str, Mapping[str, Any]]) -> bytes:
-    """Stacked horizontal bars: for each stage, units by milestone state."""
-    fig, ax = _figure()
+    """Stacked horizontal bars: for each stage, units by milestone state. The picture depends
+    on these counts only, so equal counts (frequent among small subtrees) are drawn once."""
+    counts = tuple(tuple(float(stages[s][key]) for key, _, _ in STATE_COLOURS) for s in STAGES)
+    return _stages_png(counts)
+
+
+@lru_cache(maxsize=2048)
+def _stages_png(counts: tuple[tuple[float, ...], ...]) -> bytes:
+    fig, ax = _reused_axes()
     labels = [STAGE_LABELS[s] for s in STAGES][::-1]
     left = [0.0] * len(STAGES)
-    for key, label, colour in STATE_COLOURS:
-        values = [float(stages[s][key]) for s in STAGES][::-1]
+    for k, (_key, label, colour) in enumerate(STATE_COLOURS):
+        values = [row[k] for row in counts][::-1]
         ax.barh(labels, values, left=left, color=colour, label=label, height=0.6)
         left = [a + b for a, b in zip(left, values, strict=True)]
     ax.set_xlabel("Số đơn vị")
@@ -68,8 +107,32 @@ def stages_chart(stages: Mapping[str, Mapping[str, Any]]) -> bytes:
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, fontsize=7, frameon=False)
     ax.tick_params(labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
+    _tight_layout(fig, ax)
     return _png(fig)
+
+
+def _tight_layout(fig: Any, ax: Any) -> None:
+    """fig.tight_layout(), remembered per thread by what it depends on. Only the x axis varies
+    between charts (labels, legend and sizes do not): its ticks follow from its view limits,
+    and the bars lie inside the axes, so they add nothing to the tight box. The margins
+    tight_layout computed for some limits are set again as they were for the same limits
+    (autoscaling the limits now, rather than when drawing, gives the same limits: every bar
+    is already there)."""
+    layouts: dict[tuple[float, float], dict[str, float]] = _LOCAL.__dict__.setdefault("layouts", {})
+    low, high = ax.get_xlim()
+    limits = (float(low), float(high))
+    margins = layouts.get(limits)
+    if margins is None:
+        fig.tight_layout()
+        sub = fig.subplotpars
+        margins = {k: getattr(sub, k) for k in ("left", "right", "bottom", "top")}
+        if len(layouts) < 4096:
+            layouts[limits] = margins
+    else:
+        fig.subplots_adjust(**margins)
+    # tight_layout leaves a placeholder layout engine, for which savefig would draw the whole
+    # figure once more (without output) before drawing it: nothing is left to lay out.
+    fig.set_layout_engine(None)
 
 
 def targets_chart(targets: Sequence[Mapping[str, Any]]) -> bytes:

@@ -7,24 +7,25 @@ and numbering happen later (tasks.reports.api).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
 from models import stages as stage_queries
 from models.queries import OrgRef, UnknownOrganisation, find_root, resolve_scope
+from models.records import ReportArchive
 from models.settings import Settings
 from tasks.errors import UserError
-from tasks.plans import Plan, packaged_plans
+from tasks.plans import STAGES, Plan, packaged_plans
 from tasks.reports import archive, charts, context_records, context_status, queries
 from tasks.reports import party_format as pf
 from tasks.reports.context_status import PreviousReport
 from tasks.reports.labels import term_label
-from tasks.status import StatusResult, status_result
+from tasks.status import StatusResult, _summary, status_result
 
 KINDS = ("progress", "personnel", "inspections", "feedback", "training", "targets", "reminders")
 SUBTREE_KIND = "personnel-subtree"
@@ -89,6 +90,11 @@ def _previous(
     session: Session, scope: OrgRef, as_of: date, issuer_code: str
 ) -> PreviousReport | None:
     row = archive.latest_archived(session, kind="progress", scope_id=scope.id, before=as_of)
+    return _previous_of(row, issuer_code)
+
+
+def _previous_of(row: ReportArchive | None, issuer_code: str) -> PreviousReport | None:
+    """What a progress report says of the archived one before it (None: nothing to compare)."""
     if row is None or row.summary is None:
         return None
     line = pf.number_line(row.number, row.doc_type, issuer_code) if row.number else None
@@ -149,29 +155,71 @@ class _Builder:
         )
 
     def progress(self) -> list[PlannedDocument]:
+        previous = _previous(self.s, self.scope, self.as_of, self.settings.issuer.code)
+        return [self.progress_of(self.scope, self.status, previous)]
+
+    def progress_of(
+        self, org: OrgRef, status: Mapping[str, Any], previous: PreviousReport | None
+    ) -> PlannedDocument:
+        """The progress report of `org` from its status document (the whole one, or the part
+        unit_statuses cuts from a wider scope's: both give the same document)."""
         subject = (
             f"Tiến độ chuẩn bị đại hội đảng bộ, chi bộ nhiệm kỳ {term_label(self.settings.term)}"
-            f"{_suffix(self.scope, self.root)}"
+            f"{_suffix(org, self.root)}"
         )
-        has_chart = bool(self.status["units"])
-        previous = _previous(self.s, self.scope, self.as_of, self.settings.issuer.code)
+        has_chart = bool(status["units"])
         ctx = context_status.build_progress_context(
             doc=self.doc(self.report_head(subject)),
-            status=self.status,
-            scope_name=self.scope.name,
+            status=status,
+            scope_name=org.name,
             previous=previous,
             has_chart=has_chart,
         )
-        images = {"stages": charts.stages_chart(self.status["stages"])} if has_chart else {}
-        return [
-            self.one(
-                "progress",
-                subject,
-                ctx,
-                images=images,
-                summary=context_status.progress_summary(self.status),
-            )
-        ]
+        images = {"stages": charts.stages_chart(status["stages"])} if has_chart else {}
+        return self.one(
+            "progress",
+            subject,
+            ctx,
+            about=org,
+            images=images,
+            summary=context_status.progress_summary(status),
+        )
+
+    def unit_statuses(self, orgs: Sequence[OrgRef]) -> dict[int, dict[str, Any]]:
+        """For each org at or under this scope, the parts of status(scope=org) that a progress
+        report reads ("stages", "self", "units"), cut from this scope's status instead of
+        computed again: a unit's own entries do not depend on the scope; its descendants, in
+        tree order, are the block right after it in this document's units (tree order is by
+        the codes along the path, so they share its prefix and nothing else does); its stage
+        summaries are its subtree sums. Entries are shared, not copied ("depth" stays
+        relative to this scope: the report does not read it)."""
+        units: list[dict[str, Any]] = self.status["units"]
+        position = {u["code"]: i for i, u in enumerate(units)}
+        path_of = dict(zip(self.result.units["code"], self.result.units["path"], strict=True))
+        ids = [o.id for o in orgs]
+        # Plain rows, not a Series per unit and stage: _summary only reads row[column].
+        sums = {
+            s: cast(dict[int, "pd.Series[Any]"], self.result.subtree[s].loc[ids].to_dict("index"))
+            for s in STAGES
+        }
+        out: dict[int, dict[str, Any]] = {}
+        for org in orgs:
+            if org.id == self.scope.id:
+                own, block = self.status["self"], units
+            else:
+                start = position[org.code] + 1
+                end = start
+                while end < len(units) and path_of[units[end]["code"]].startswith(org.path):
+                    end += 1
+                own = {"code": org.code, "stages": units[start - 1]["stages"]}
+                block = units[start:end]
+            out[org.id] = {
+                "org": org.code,
+                "stages": {s: _summary(sums[s][org.id], len(block), s) for s in STAGES},
+                "self": own,
+                "units": block,
+            }
+        return out
 
     def targets(self) -> list[PlannedDocument]:
         year = self.status["year"]
@@ -394,20 +442,8 @@ def _nearest_common(session: Session, units: Sequence[OrgRef]) -> OrgRef:
     return found or find_root(session)
 
 
-def plan_unit_documents(
-    session: Session,
-    *,
-    settings: Settings,
-    kind: str,
-    units: Sequence[str],
-    as_of: date,
-    plan: str | None,
-) -> list[ResolvedRequest]:
-    """Each unit's own document of a kind (personnel), each as plan_documents(scope=unit)
-    resolves it, from one status computation (of the units' nearest common scope) and one
-    candidates query for all of them. Units in the order given, each once."""
-    if kind != "personnel":
-        raise ValueError(f"no per-unit batch for {kind!r}")
+def _refs(session: Session, units: Sequence[str]) -> dict[int, OrgRef]:
+    """The active units with these codes, each once, in the order given."""
     found = queries.orgs_by_code(session, codes=units)
     refs: dict[int, OrgRef] = {}
     for code in units:
@@ -417,17 +453,102 @@ def plan_unit_documents(
         if not unit.active:
             raise UserError(f"Đơn vị {unit.org.code} không còn hoạt động.")
         refs.setdefault(unit.org.id, unit.org)
-    if not refs:
-        return []
-    common = _nearest_common(session, list(refs.values()))
+    return refs
+
+
+def _by_draft(session: Session, refs: Sequence[OrgRef]) -> list[tuple[OrgRef, list[OrgRef]]]:
+    """The units grouped by the current draft each one's own status would judge feedback
+    against (the nearest at or above it), each group with the scope whose status judges every
+    unit of it as its own would: the group's nearest common scope, which then has the same
+    draft (usually one group). Should that scope fall back to the root (its organisation is
+    no longer active) and the root have another draft, each unit of the group is its own."""
+    drafts = queries.current_drafts(session)
+    groups: dict[int | None, list[OrgRef]] = {}
+    for ref in refs:
+        groups.setdefault(queries.draft_of(ref.path, drafts), []).append(ref)
+    out: list[tuple[OrgRef, list[OrgRef]]] = []
+    for draft, group in groups.items():
+        common = _nearest_common(session, group)
+        if queries.draft_of(common.path, drafts) == draft:
+            out.append((common, group))
+        else:
+            out.extend((ref, [ref]) for ref in group)
+    return out
+
+
+def _unit_progress(
+    session: Session,
+    refs: Sequence[OrgRef],
+    *,
+    settings: Settings,
+    as_of: date,
+    plan: str | None,
+) -> dict[int, ResolvedRequest]:
+    """Each unit's progress report, from one status per draft group and one archive lookup
+    (per IN_CHUNK units) for the previous reports."""
+    rows = archive.latest_archived_of_scopes(
+        session, kind="progress", scope_ids=[r.id for r in refs], before=as_of
+    )
+    out: dict[int, ResolvedRequest] = {}
+    for common, group in _by_draft(session, refs):
+        builder = _builder(
+            session, settings=settings, scope=common, as_of=as_of, plan=plan, year=None
+        )
+        statuses = builder.unit_statuses(group)
+        for ref in group:
+            previous = _previous_of(rows.get(ref.id), settings.issuer.code)
+            doc = builder.progress_of(ref, statuses[ref.id], previous)
+            out[ref.id] = ResolvedRequest(
+                scope=ref, plan=builder.plan.name, term=builder.term, documents=[doc]
+            )
+    return out
+
+
+def _unit_personnel(
+    session: Session,
+    refs: Sequence[OrgRef],
+    *,
+    settings: Settings,
+    as_of: date,
+    plan: str | None,
+) -> dict[int, ResolvedRequest]:
+    """Each unit's personnel list, from one status (of the units' nearest common scope) and
+    one candidates query for all of them."""
+    common = _nearest_common(session, refs)
     builder = _builder(session, settings=settings, scope=common, as_of=as_of, plan=plan, year=None)
-    candidates = queries.candidates_of_units(session, org_ids=list(refs), as_of=as_of)
-    return [
-        ResolvedRequest(
+    candidates = queries.candidates_of_units(session, org_ids=[r.id for r in refs], as_of=as_of)
+    return {
+        ref.id: ResolvedRequest(
             scope=ref,
             plan=builder.plan.name,
             term=builder.term,
-            documents=[builder.unit_personnel(ref, candidates[org_id])],
+            documents=[builder.unit_personnel(ref, candidates[ref.id])],
         )
-        for org_id, ref in refs.items()
-    ]
+        for ref in refs
+    }
+
+
+UNIT_KINDS = ("personnel", "progress")
+
+
+def plan_unit_documents(
+    session: Session,
+    *,
+    settings: Settings,
+    kind: str,
+    units: Sequence[str],
+    as_of: date,
+    plan: str | None,
+) -> list[ResolvedRequest]:
+    """Each unit's own document of a kind (personnel, progress), each as
+    plan_documents(scope=unit) resolves it, from one status computation (of the units'
+    nearest common scope) rather than one per unit, and set-based queries for the rest.
+    Units in the order given, each once."""
+    if kind not in UNIT_KINDS:
+        raise ValueError(f"no per-unit batch for {kind!r}")
+    refs = _refs(session, units)
+    if not refs:
+        return []
+    build = _unit_progress if kind == "progress" else _unit_personnel
+    planned = build(session, list(refs.values()), settings=settings, as_of=as_of, plan=plan)
+    return [planned[org_id] for org_id in refs]

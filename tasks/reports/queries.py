@@ -30,7 +30,7 @@ from models.enums import (
     Reelection,
     RemedyStatus,
 )
-from models.feedback import Comment, Disposition, DraftSection, Submission
+from models.feedback import Comment, Disposition, Draft, DraftSection, Submission
 from models.inspection import Inspection, Remedy
 from models.org import Organisation
 from models.personnel import Candidate, CandidateStep
@@ -155,6 +155,37 @@ def orgs_by_code(session: Session, *, codes: Sequence[str]) -> dict[str, UnitRef
         ):
             out[row.code.upper()] = UnitRef(_ref(row), row.status == OrgStatus.ACTIVE)
     return out
+
+
+@dataclass(frozen=True)
+class CurrentDraft:
+    """A current draft and where its scope sits in the tree."""
+
+    id: int
+    path: str
+    depth: int
+    version: int
+
+
+def current_drafts(session: Session) -> list[CurrentDraft]:
+    """Every current draft with its scope's path: one statement, from which each unit's own
+    draft (models.stages.current_draft_query) is found without a query per unit."""
+    stmt = (
+        select(Draft.id, Organisation.path, Organisation.depth, Draft.version)
+        .join(Organisation, Organisation.id == Draft.scope_org_id)
+        .where(Draft.is_current.is_(True))
+        .order_by(Draft.id)
+    )
+    return [CurrentDraft(int(i), str(p), int(d), int(v)) for i, p, d, v in session.execute(stmt)]
+
+
+def draft_of(path: str, drafts: Sequence[CurrentDraft]) -> int | None:
+    """The id of the current draft current_draft_query(scope_path=path) picks: the nearest
+    scope at or above the path, the highest version there."""
+    above = [d for d in drafts if path.startswith(d.path)]
+    if not above:
+        return None
+    return max(above, key=lambda d: (d.depth, d.version)).id
 
 
 def active_org(session: Session, *, org_id: int) -> OrgRef | None:
