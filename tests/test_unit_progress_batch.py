@@ -220,3 +220,27 @@ def test_the_reused_figure_draws_the_bytes_of_a_new_one(monkeypatch: pytest.Monk
     charts._stages_png.cache_clear()
     assert reused == new
     assert reused[0].startswith(b"\x89PNG") and len(set(reused)) == len(rows) - 1
+
+
+def test_a_chart_that_fails_half_way_leaves_nothing_for_the_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tasks.reports import charts
+    from tasks.reports.labels import STAGES
+
+    states = [key for key, _, _ in charts.STATE_COLOURS]
+    counts = {s: dict(zip(states, [2, 1, 0, 1, 3], strict=True)) for s in STAGES}
+    charts._stages_png.cache_clear()
+    before = charts.stages_chart(counts)
+    charts._stages_png.cache_clear()
+
+    def half_way(ax: Any, rows: Any) -> None:
+        ax.set_xlim(0, 1000)  # autoscaling off: the next chart would keep these limits
+        raise RuntimeError("half way")
+
+    with monkeypatch.context() as m:
+        m.setattr(charts, "_draw_stages", half_way)
+        with pytest.raises(RuntimeError):
+            charts.stages_chart({s: dict.fromkeys(states, 9) for s in STAGES})
+    assert charts.stages_chart(counts) == before
+    charts._stages_png.cache_clear()

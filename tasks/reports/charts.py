@@ -94,6 +94,16 @@ def stages_chart(stages: Mapping[str, Mapping[str, Any]]) -> bytes:
 @lru_cache(maxsize=2048)
 def _stages_png(counts: tuple[tuple[float, ...], ...]) -> bytes:
     fig, ax = _reused_axes()
+    try:
+        _draw_stages(ax, counts)
+        _tight_layout(fig, ax)
+        return _png(fig)
+    except BaseException:
+        _LOCAL.__dict__.pop("figure", None)  # a chart failed half-way: the next starts anew
+        raise
+
+
+def _draw_stages(ax: Any, counts: tuple[tuple[float, ...], ...]) -> None:
     labels = [STAGE_LABELS[s] for s in STAGES][::-1]
     left = [0.0] * len(STAGES)
     for k, (_key, label, colour) in enumerate(STATE_COLOURS):
@@ -107,8 +117,6 @@ def _stages_png(counts: tuple[tuple[float, ...], ...]) -> bytes:
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, fontsize=7, frameon=False)
     ax.tick_params(labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
-    _tight_layout(fig, ax)
-    return _png(fig)
 
 
 def _tight_layout(fig: Any, ax: Any) -> None:
