@@ -186,61 +186,86 @@ def test_sql_statements_do_not_grow_with_the_number_of_units(
     assert len(large) == len(small)
 
 
-def test_the_reused_figure_draws_the_bytes_of_a_new_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Charts drawn one after another on the reused figure, with remembered layouts, are the
-    PNGs a new figure with its own tight_layout draws (same counts twice in a row, equal
-    limits with other bars, trailing zeros that pin the axis, all zeros)."""
+CHART_ROWS = [
+    [[3, 1, 0, 2, 1], [5, 0, 0, 0, 2], [0, 7, 0, 0, 0], [1, 1, 1, 1, 1]],
+    [[0, 0, 7, 0, 0], [2, 2, 2, 1, 0], [1, 0, 0, 0, 6], [0, 0, 0, 0, 0]],
+    [[7, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]],
+    [[0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]],
+    [[120, 40, 3, 17, 9], [80, 80, 0, 20, 9], [189, 0, 0, 0, 0], [60, 60, 60, 9, 0]],
+    [[40, 20, 10, 30, 20], [60, 10, 5, 40, 5], [90, 10, 0, 20, 0], [10, 30, 30, 20, 33]],
+]
+
+
+def _chart_input(rows: list[list[int]]) -> dict[str, dict[str, int]]:
     from tasks.reports import charts
     from tasks.reports.labels import STAGES
 
     states = [key for key, _, _ in charts.STATE_COLOURS]
-    rows = [
-        [[3, 1, 0, 2, 1], [5, 0, 0, 0, 2], [0, 7, 0, 0, 0], [1, 1, 1, 1, 1]],
-        [[3, 1, 0, 2, 1], [5, 0, 0, 0, 2], [0, 7, 0, 0, 0], [1, 1, 1, 1, 1]],
-        [[0, 0, 7, 0, 0], [2, 2, 2, 1, 0], [1, 0, 0, 0, 6], [0, 0, 0, 0, 0]],
-        [[7, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]],
-        [[0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]],
-        [[120, 40, 3, 17, 9], [80, 80, 0, 20, 9], [189, 0, 0, 0, 0], [60, 60, 60, 9, 0]],
-    ]
-    inputs = [
-        {s: dict(zip(states, counts, strict=True)) for s, counts in zip(STAGES, r, strict=True)}
-        for r in rows
-    ]
-
-    def fresh(fig: Any, ax: Any) -> None:
-        fig.tight_layout()
-
-    charts._stages_png.cache_clear()
-    reused = [charts.stages_chart(x) for x in inputs]
-    charts._stages_png.cache_clear()
-    with monkeypatch.context() as m:
-        m.setattr(charts, "_reused_axes", charts._figure)
-        m.setattr(charts, "_tight_layout", fresh)
-        new = [charts.stages_chart(x) for x in inputs]
-    charts._stages_png.cache_clear()
-    assert reused == new
-    assert reused[0].startswith(b"\x89PNG") and len(set(reused)) == len(rows) - 1
+    return {s: dict(zip(states, c, strict=True)) for s, c in zip(STAGES, rows, strict=True)}
 
 
-def test_a_chart_that_fails_half_way_leaves_nothing_for_the_next(
-    monkeypatch: pytest.MonkeyPatch,
+def _matplotlib_stages(rows: list[list[int]]) -> Any:
+    """The stages chart as matplotlib draws it with its bars (the reference), as pixels."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.ticker import MaxNLocator
+
+    from tasks.reports import charts
+    from tasks.reports.labels import STAGE_LABELS, STAGES
+
+    fig, ax = charts._figure()
+    canvas = FigureCanvasAgg(fig)
+    labels = [STAGE_LABELS[s] for s in STAGES][::-1]
+    left = [0.0] * len(STAGES)
+    for k, (_key, label, colour) in enumerate(charts.STATE_COLOURS):
+        values = [float(r[k]) for r in rows][::-1]
+        ax.barh(labels, values, left=left, color=colour, label=label, height=0.6)
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    ax.set_xlabel("Số đơn vị")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, fontsize=7, frameon=False)
+    ax.tick_params(labelsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba()).astype(int)
+
+
+def _pixels(png: bytes) -> Any:
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA")).astype(int)
+
+
+@pytest.mark.parametrize("rows", CHART_ROWS)
+def test_a_stages_chart_is_the_picture_matplotlib_draws_with_its_bars(
+    rows: list[list[int]],
 ) -> None:
+    """The frame drawn once per x range with the bars filled in as pixels: the same axes,
+    ticks, labels and legend, and bars in the same places, as matplotlib drawing the whole
+    chart; only the bars' anti-aliased edges may differ."""
     from tasks.reports import charts
-    from tasks.reports.labels import STAGES
 
-    states = [key for key, _, _ in charts.STATE_COLOURS]
-    counts = {s: dict(zip(states, [2, 1, 0, 1, 3], strict=True)) for s in STAGES}
-    charts._stages_png.cache_clear()
-    before = charts.stages_chart(counts)
-    charts._stages_png.cache_clear()
+    ours = _pixels(charts.stages_chart(_chart_input(rows)))
+    reference = _matplotlib_stages(rows)
+    assert ours.shape == reference.shape
+    differing = (abs(ours - reference).sum(axis=2) > 0).mean()
+    assert differing < 0.002, f"{differing:.3%} of the pixels differ"
 
-    def half_way(ax: Any, rows: Any) -> None:
-        ax.set_xlim(0, 1000)  # autoscaling off: the next chart would keep these limits
-        raise RuntimeError("half way")
 
-    with monkeypatch.context() as m:
-        m.setattr(charts, "_draw_stages", half_way)
-        with pytest.raises(RuntimeError):
-            charts.stages_chart({s: dict.fromkeys(states, 9) for s in STAGES})
-    assert charts.stages_chart(counts) == before
+def test_charts_sharing_a_frame_do_not_draw_into_it() -> None:
+    """Charts of the same x range share one frame: each fills its bars in a copy."""
+    from tasks.reports import charts
+
+    first = _chart_input([[3, 1, 0, 2, 1], [5, 0, 0, 0, 2], [0, 7, 0, 0, 0], [1, 1, 1, 1, 1]])
+    same_range = _chart_input([[0, 0, 0, 0, 7], [1, 1, 1, 1, 1], [0, 7, 0, 0, 0], [2, 2, 2, 1, 0]])
     charts._stages_png.cache_clear()
+    charts._stages_frame.cache_clear()
+    before = charts.stages_chart(first)
+    charts.stages_chart(same_range)
+    charts._stages_png.cache_clear()
+    assert charts.stages_chart(first) == before
+    assert charts._stages_frame.cache_info().currsize == 1
