@@ -2,7 +2,8 @@
 
 A per-unit progress report draws its subtree's stages chart (a unit without descendants has
 none); a stages chart's frame is drawn once per x range and its bars filled in as pixels, and
-charts are cached by their counts, so a batch over many units stays cheap. matplotlib is imported on first use, never by the CLI at start.
+charts are cached by their counts, so a batch over many units stays cheap. matplotlib is
+imported on first use, never by the CLI at start.
 """
 
 from __future__ import annotations
