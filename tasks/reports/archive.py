@@ -92,6 +92,17 @@ def _key_of(row: ReportArchive) -> ArchiveKey:
     )
 
 
+def _key_filter(keys: Sequence[tuple[Any, ...]], columns: tuple[int, ...]) -> list[Any]:
+    """IN lists over the keys' values of the given key columns, subjects never NULL. Never an
+    IN list on subjects next to one on scopes: SQLite would probe the unique index with every
+    (scope, subject) pair, 4,779² probes for a city's personnel lists (8 s, now 0.1 s); the
+    rows of other subjects of the same scopes are left out by the caller's exact key match."""
+    return [
+        *(_KEY_COLUMNS[i].in_(sorted({k[i] for k in keys})) for i in columns),
+        ReportArchive.subject_org_id.is_not(None),
+    ]
+
+
 def find_many(
     session: Session, *, keys: Sequence[ArchiveKey], issued: bool
 ) -> list[ReportArchive | None]:
@@ -100,7 +111,7 @@ def find_many(
     found: dict[ArchiveKey, ReportArchive] = {}
     for part in chunked(sorted(set(keys))):
         stmt = select(ReportArchive).where(
-            *(column.in_(sorted({k[i] for k in part})) for i, column in enumerate(_KEY_COLUMNS)),
+            *_key_filter(part, (0, 1, 3, 4, 5, 6)),
             ReportArchive.number.is_not(None) if issued else ReportArchive.number.is_(None),
         )
         for row in session.scalars(stmt.order_by(ReportArchive.id)):
@@ -131,12 +142,7 @@ def latest_contexts(session: Session, *, subjects: Sequence[SubjectKey]) -> dict
                 )
                 .label("rn"),
             )
-            .where(
-                *(
-                    column.in_(sorted({k[i] for k in part}))
-                    for i, column in enumerate(_KEY_COLUMNS[:3])
-                )
-            )
+            .where(*_key_filter(part, (0, 1)))
             .subquery()
         )
         rows = session.execute(
