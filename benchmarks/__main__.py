@@ -76,17 +76,16 @@ def rollup_vs_sql(as_of: Any, rounds: int) -> dict[str, float]:
 
 def _plain_prepare(day: Any) -> None:
     """prepare_congresses' tasks as plain calls (.fn), in the flow's order."""
-    from tasks.plans import STAGES
     from tasks.report_steps import (
-        publish_reports,
+        publish_report_sets,
         render_if_changed,
         render_reports,
         render_unit_lists,
     )
     from tasks.steps import (
-        judge_stage,
+        judge_stages,
         publish_rollup,
-        publish_stage,
+        publish_stages,
         pull_status,
         resolve_as_of,
         write_snapshot,
@@ -94,7 +93,7 @@ def _plain_prepare(day: Any) -> None:
 
     day = resolve_as_of.fn(day)
     doc = pull_status.fn(None, day, None)
-    digests = {stage: judge_stage.fn(doc, stage) for stage in STAGES}
+    digests = judge_stages.fn(doc)
     files = {
         stage: (
             render_unit_lists.fn(d["done"], day, None)
@@ -104,14 +103,11 @@ def _plain_prepare(day: Any) -> None:
         for stage, d in digests.items()
     }
     progress = render_reports.fn("progress", None, day, None)
-    for d in digests.values():
-        publish_stage.fn(d)
+    publish_stages.fn(digests)
     write_snapshot.fn(doc)
     publish_rollup.fn(doc)
-    for stage, f in files.items():
-        if f:
-            publish_reports.fn(digests[stage]["org"], day, f)
-    publish_reports.fn(doc["org"], day, progress)
+    sets = [(digests[stage]["org"], f) for stage, f in files.items()]
+    publish_report_sets.fn(day, [*sets, (doc["org"], progress)])
 
 
 def prefect_overhead(as_of: Any, rounds: int) -> dict[str, float]:

@@ -8,14 +8,13 @@ from typing import Any
 from prefect import flow
 
 from flows.stage import submit_stage_reports
-from tasks.plans import STAGES
-from tasks.report_steps import publish_reports, render_reports
+from tasks.report_steps import publish_report_sets, render_reports
 from tasks.runners import ConfiguredTaskRunner
 from tasks.steps import (
     as_is,
-    judge_stage,
+    judge_stages,
     publish_rollup,
-    publish_stage,
+    publish_stages,
     pull_status,
     resolve_as_of,
     summary_of,
@@ -33,28 +32,26 @@ def prepare_congresses(
     doc = pull_status(scope, day, plan)
     # as_is: the document (every unit's entry) goes to the tasks as is; Prefect would
     # otherwise walk each of its ~10⁶ values looking for futures, per task.
-    digests = {stage: judge_stage(as_is(doc), stage) for stage in STAGES}
+    digests = judge_stages(as_is(doc))
     # Documents render on the task runner (DAIHOI_TASK_RUNNER) while the snapshot is written.
     rendering = {
         stage: submit_stage_reports(stage, digest, scope, day, plan)
         for stage, digest in digests.items()
     }
     progress_run = render_reports.submit("progress", scope, day, plan)
-    for digest in digests.values():
-        publish_stage(digest)
+    publish_stages(as_is(digests))
     snapshot = write_snapshot(as_is(doc))
     publish_rollup(as_is(doc))
-    reports = 0
+    sets: list[tuple[str, list[dict[str, Any]]]] = []
     for stage, future in rendering.items():
-        files = future.result()
-        if files:
-            publish_reports(digests[stage]["org"], day, files)
-        reports += len(files)
+        sets.append((digests[stage]["org"], future.result()))
     progress = progress_run.result()
-    publish_reports(doc["org"], day, progress)
+    sets.append((doc["org"], progress))
+    publish_report_sets(day, as_is(sets))  # the reports' tables, in one task run
+    reports = sum(len(files) for _, files in sets)
     return {
         **summary_of(doc),
         "snapshot": snapshot,
-        "reports": reports + len(progress),
+        "reports": reports,
         "progress_report": progress[0]["path"] if progress else None,
     }

@@ -68,6 +68,14 @@ def publish_reports(scope: str, as_of: date, files: list[dict[str, Any]]) -> Non
     )
 
 
+@task(name="publish_report_sets", cache_policy=NO_CACHE)
+def publish_report_sets(as_of: date, sets: list[tuple[str, list[dict[str, Any]]]]) -> None:
+    """publish_reports for each (scope, files) set that has files, in one task run."""
+    for scope, files in sets:
+        if files:
+            publish_reports.fn(scope, as_of, files)
+
+
 def _as_dicts(results: list[RenderedReport]) -> list[dict[str, Any]]:
     return [
         {

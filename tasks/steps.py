@@ -23,6 +23,7 @@ from models.db import read_session, write_session
 from models.queries import get_meta
 from tasks import publish
 from tasks.dates import today
+from tasks.plans import STAGES
 from tasks.status import status_result
 
 T = TypeVar("T")
@@ -102,6 +103,13 @@ def judge_stage(doc: dict[str, Any], stage: str) -> dict[str, Any]:
     return digest
 
 
+@task(name="judge_stages", cache_policy=NO_CACHE)
+def judge_stages(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every stage's milestone digest, in one task run (judge_stage for each stage): a task
+    run costs a few API calls, more than judging a stage from the document."""
+    return {stage: judge_stage.fn(doc, stage) for stage in STAGES}
+
+
 @task(name="publish_stage", cache_policy=NO_CACHE)
 def publish_stage(digest: dict[str, Any]) -> None:
     """Publish a stage's digest as a markdown artifact (codes and counts only)."""
@@ -121,6 +129,13 @@ def publish_stage(digest: dict[str, Any]) -> None:
         markdown="\n".join(lines),
         description=f"{label}: tiến độ theo mốc",
     )
+
+
+@task(name="publish_stages", cache_policy=NO_CACHE)
+def publish_stages(digests: dict[str, dict[str, Any]]) -> None:
+    """Every stage's digest as its markdown artifact (publish_stage for each), in one task run."""
+    for digest in digests.values():
+        publish_stage.fn(digest)
 
 
 @task(name="write_snapshot", **DB_RETRY)
