@@ -19,7 +19,8 @@ def submit_stage_reports(
     lists of units that are done; the scope's report for the other stages; each only when
     new or changed."""
     if stage == "personnel":
-        return render_unit_lists.submit(as_is(digest["done"]), as_of, plan)  # codes, unwalked
+        # Not as_is: a submitted task may run in another process, which would get the quote.
+        return render_unit_lists.submit(digest["done"], as_of, plan)
     return render_if_changed.submit(stage, scope, as_of, plan)
 
 
