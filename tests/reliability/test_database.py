@@ -135,6 +135,18 @@ ROUNDS = 2
 PER_FILE = 40
 
 
+def _active_per_unit(s: Session) -> dict[str, int]:
+    """Active candidates per unit code."""
+    return dict(
+        s.execute(
+            select(Organisation.code, func.count())
+            .join(Candidate, Candidate.org_id == Organisation.id)
+            .where(Candidate.active)
+            .group_by(Organisation.code)
+        ).all()
+    )
+
+
 def test_concurrent_imports_all_commit_and_lose_nothing(engine: Engine, tmp_path: Path) -> None:
     seed_tree()
     files = [
@@ -164,14 +176,7 @@ def test_concurrent_imports_all_commit_and_lose_nothing(engine: Engine, tmp_path
     assert [o.state for o in outcomes] == [IntakeState.ACCEPTED] * len(files)
     with read_session() as s:
         active = s.scalar(select(func.count()).select_from(Candidate).where(Candidate.active))
-        per_unit = dict(
-            s.execute(
-                select(Organisation.code, func.count())
-                .join(Candidate, Candidate.org_id == Organisation.id)
-                .where(Candidate.active)
-                .group_by(Organisation.code)
-            ).all()
-        )
+        per_unit = _active_per_unit(s)
         accepted = s.scalar(
             select(func.count())
             .select_from(IntakeRecord)
@@ -229,14 +234,7 @@ def test_concurrent_import_processes_all_commit_and_lose_nothing(
     assert [o.split() for o, _ in outs] == [["accepted"] * ROUNDS] * len(WRITERS)
     assert not any("locked" in e.lower() for _, e in outs)
     with read_session() as s:
-        per_unit = dict(
-            s.execute(
-                select(Organisation.code, func.count())
-                .join(Candidate, Candidate.org_id == Organisation.id)
-                .where(Candidate.active)
-                .group_by(Organisation.code)
-            ).all()
-        )
+        per_unit = _active_per_unit(s)
     assert per_unit == dict.fromkeys(WRITERS, PER_FILE)
     print(f"C3: {len(WRITERS)} processes × {ROUNDS} imports of {PER_FILE} rows, nothing lost")
 
