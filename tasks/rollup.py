@@ -18,20 +18,13 @@ def ancestor_pairs(units: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"ancestor": ancestors, "id": ids}, dtype="int64")
 
 
-def subtree_sums(
-    units: pd.DataFrame,
-    own: pd.DataFrame,
-    columns: list[str],
-    pairs: pd.DataFrame | None = None,
-) -> pd.DataFrame:
+def subtree_sums(units: pd.DataFrame, own: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """For every organisation X, Σ over units strictly below X of their own figures.
 
     Equal to Σ over children c of [own(c) + subtree(c)] (DESIGN.md); indexed by X's id, with a
-    row for every organisation in `units` (zeros for leaves). `pairs`: ancestor_pairs(units),
-    when the caller already has them.
+    row for every organisation in `units` (zeros for leaves).
     """
-    if pairs is None:
-        pairs = ancestor_pairs(units)
+    pairs = ancestor_pairs(units)
     values = own.set_index("id")[columns]
     joined = pairs.join(values, on="id", how="inner")
     sums = joined.groupby("ancestor")[columns].sum()
