@@ -60,7 +60,7 @@ def child(args: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
 def rollup_vs_sql(as_of: Any, rounds: int) -> dict[str, float]:
     from benchmarks.baseline import sql_floor
     from models.db import read_session
-    from tasks.status import status_result
+    from tasks.status.document import status_result
 
     def ours() -> None:
         with read_session() as s:
@@ -76,13 +76,13 @@ def rollup_vs_sql(as_of: Any, rounds: int) -> dict[str, float]:
 
 def _plain_prepare(day: Any) -> None:
     """prepare_congresses' tasks as plain calls (.fn), in the flow's order."""
-    from tasks.report_steps import (
+    from tasks.reports.steps import (
         publish_report_sets,
         render_if_changed,
         render_reports,
         render_unit_lists,
     )
-    from tasks.steps import (
+    from tasks.status.steps import (
         judge_stages,
         publish_rollup,
         publish_stages,
@@ -124,8 +124,8 @@ def prefect_overhead(as_of: Any, rounds: int) -> dict[str, float]:
         log = logging.getLogger("daihoi.bench")
         log.disabled = True
         with (
-            mock.patch("tasks.steps.get_run_logger", lambda: log),
-            mock.patch("tasks.report_steps.get_run_logger", lambda: log),
+            mock.patch("tasks.status.steps.get_run_logger", lambda: log),
+            mock.patch("tasks.reports.steps.get_run_logger", lambda: log),
         ):
             plain_first = best(lambda: _plain_prepare(as_of), 1)  # renders; later runs reuse
         flow_runs: list[float] = []
@@ -133,8 +133,8 @@ def prefect_overhead(as_of: Any, rounds: int) -> dict[str, float]:
         for _ in range(rounds):
             flow_runs.append(best(lambda: prepare_congresses(as_of=as_of), 1))
             with (
-                mock.patch("tasks.steps.get_run_logger", lambda: log),
-                mock.patch("tasks.report_steps.get_run_logger", lambda: log),
+                mock.patch("tasks.status.steps.get_run_logger", lambda: log),
+                mock.patch("tasks.reports.steps.get_run_logger", lambda: log),
             ):
                 plain_runs.append(best(lambda: _plain_prepare(as_of), 1))
     return {
@@ -156,9 +156,9 @@ def render_vs_docxtpl(as_of: Any, rounds: int, units: int = 120) -> dict[str, fl
     from models.enums import OrgStatus
     from models.org import Organisation
     from models.settings import get_settings
-    from tasks.reports.plan_docs import plan_unit_documents
+    from tasks.reports.docx.render import template_dir
+    from tasks.reports.plan import plan_unit_documents
     from tasks.reports.produce import template_path
-    from tasks.reports.render import template_dir
 
     data = (template_dir() / "reminders_tpl.docx").read_bytes()
     ours, theirs, _ = reports.compare(data, reports.contexts(units), rounds)
@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
     from benchmarks.dataset import prepare, recorded_seed_seconds
-    from tasks.demo import DEFAULT_DEMO_AS_OF as AS_OF
+    from tasks.demo.seed import DEFAULT_DEMO_AS_OF as AS_OF
 
     ds = prepare(args.scale, args.backend)
     rows = _Rows()

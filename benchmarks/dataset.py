@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from tasks.demo import DEFAULT_DEMO_AS_OF, DEFAULT_DEMO_SEED
+from tasks.demo.seed import DEFAULT_DEMO_AS_OF, DEFAULT_DEMO_SEED
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -93,7 +93,7 @@ def prepare(scale: str, backend: str = "sqlite", seed: int = DEFAULT_DEMO_SEED) 
     engine = get_engine(url)
     if _reusable(engine, scale, seed):
         return Dataset(scale, seed, backend, url, home, None)
-    from tasks.demo import seed_demo
+    from tasks.demo.seed import seed_demo
 
     upgrade(engine)
     start = time.perf_counter()

@@ -108,7 +108,7 @@ def import_vs_read_only(rows: int = 10_000, units: int = 100) -> dict[str, float
     os.environ["DAIHOI_DATABASE_URL"] = f"sqlite:///{home / 'daihoi.sqlite'}"
     from models.db import get_engine
     from models.migrate import upgrade
-    from tasks.intake.pipeline import ImportOptions, import_file
+    from tasks.intake.receive import ImportOptions, import_file
 
     upgrade(get_engine())
     assert import_file(registry(home / "don-vi.xlsx", units)).accepted
@@ -132,10 +132,10 @@ def main() -> None:
     from models.db import get_engine
     from models.migrate import upgrade
     from models.settings import get_settings
-    from tasks.intake.pipeline import ImportOptions, import_file
-    from tasks.intake.spec import load_form
-    from tasks.intake.validate import parse_form
-    from tasks.intake.workbook import open_workbook
+    from tasks.intake.pipeline.spec import load_form
+    from tasks.intake.pipeline.validate import parse_form
+    from tasks.intake.pipeline.workbook import open_workbook
+    from tasks.intake.receive import ImportOptions, import_file
 
     upgrade(get_engine())
     assert import_file(registry(home / "don-vi.xlsx", args.units)).accepted

@@ -18,9 +18,9 @@ from typing import Any
 
 from models.settings import Issuer
 from tasks.reports.context_status import build_reminder_context
-from tasks.reports.environment import make_environment
+from tasks.reports.docx.environment import make_environment
+from tasks.reports.docx.render import compile_template, template_dir
 from tasks.reports.party_format import DocumentHead, doc_context
-from tasks.reports.render import compile_template, template_dir
 
 AS_OF = date(2025, 5, 20)
 STAGES = ("personnel", "inspections", "feedback", "training")

@@ -23,7 +23,7 @@ def _peak_mb() -> float:
 def rollup(as_of: date) -> dict[str, Any]:
     """status_result for the root (fetch, judge, roll up, shape), timed, with the peak RSS."""
     from models.db import read_session
-    from tasks.status import status_result
+    from tasks.status.document import status_result
 
     start = time.perf_counter()
     with read_session() as session:
@@ -38,7 +38,7 @@ def _render_group(codes: list[str], as_of: str, out: str) -> int:
     database stays unchanged)."""
     from models.db import read_session
     from models.settings import get_settings
-    from tasks.reports.plan_docs import plan_unit_documents
+    from tasks.reports.plan import plan_unit_documents
     from tasks.reports.produce import _render, compile_jobs
 
     day = date.fromisoformat(as_of)

@@ -6,7 +6,7 @@ from typing import Any
 
 from prefect import flow
 
-from tasks.intake_steps import file_workbook, import_workbook, list_inbox, publish_intake_summary
+from tasks.intake.steps import file_workbook, import_workbook, list_inbox, publish_intake_summary
 
 
 @flow(name="import_forms")

@@ -7,11 +7,11 @@ from typing import Any
 
 from prefect import flow
 
-from flows.stage import submit_stage_reports
-from tasks.report_steps import publish_report_sets, render_reports
-from tasks.runners import ConfiguredTaskRunner
-from tasks.steps import (
-    as_is,
+from flows._stage import submit_stage_reports
+from flows.runners import ConfiguredTaskRunner
+from tasks.core.steps import as_is
+from tasks.reports.steps import publish_report_sets, render_reports
+from tasks.status.steps import (
     judge_stages,
     publish_rollup,
     publish_stages,

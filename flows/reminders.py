@@ -7,8 +7,8 @@ from typing import Any
 
 from prefect import flow
 
-from tasks.report_steps import publish_reports, render_reports
-from tasks.steps import resolve_as_of
+from tasks.reports.steps import publish_reports, render_reports
+from tasks.status.steps import resolve_as_of
 
 
 @flow(name="send_reminders")

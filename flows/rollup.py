@@ -7,8 +7,8 @@ from typing import Any
 
 from prefect import flow
 
-from tasks.steps import (
-    as_is,
+from tasks.core.steps import as_is
+from tasks.status.steps import (
     publish_rollup,
     pull_status,
     resolve_as_of,

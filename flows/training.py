@@ -7,7 +7,7 @@ from typing import Any
 
 from prefect import flow
 
-from flows.stage import track_stage
+from flows._stage import track_stage
 
 
 @flow(name="track_training", log_prints=False)

@@ -78,7 +78,7 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=default_home)
     database_url: str | None = None
     actor: str | None = None
-    # thread | process | dask: how a flow runs the tasks it submits (tasks.runners).
+    # thread | process | dask: how a flow runs the tasks it submits (flows.runners).
     task_runner: Literal["thread", "process", "dask"] = "thread"
     # A Dask scheduler (tcp://host:8786) for `dask`; none: a local cluster per flow run.
     dask_address: str | None = None

@@ -1,1 +1,1 @@
-"""Plain functions daihoi is made of, and (in tasks.steps) the Prefect tasks that wrap them."""
+"""Plain functions daihoi is made of, by domain; the Prefect tasks of a domain in <domain>/steps.py."""

@@ -27,11 +27,8 @@ from models import (
 from models.db import dispose_engines, read_session, write_session
 from models.enums import Gender, OrgKind
 from models.queries import get_meta
-from tasks.demo import DEFAULT_DEMO_AS_OF, seed_demo
-from tasks.demo_regions import build_city, build_nation, commune_names
-from tasks.demo_units import plan_congresses, sum_members
-from tasks.errors import UserError
-from tasks.names import (
+from tasks.core.errors import UserError
+from tasks.demo.names import (
     FAMILY_NAMES,
     FEMALE_MARKER,
     GIVEN_NAMES,
@@ -40,7 +37,10 @@ from tasks.names import (
     SECOND_FAMILIES,
     NameGenerator,
 )
-from tasks.status import compute_status
+from tasks.demo.regions import build_city, build_nation, commune_names
+from tasks.demo.seed import DEFAULT_DEMO_AS_OF, seed_demo
+from tasks.demo.units import plan_congresses, sum_members
+from tasks.status.document import compute_status
 from tests.factories import add_org
 
 pytestmark = pytest.mark.db

@@ -20,16 +20,16 @@ from models.enums import CommentKind, DispositionAction, OrgKind
 from models.feedback import Comment, Disposition, Draft, DraftSection, Submission
 from models.org import Organisation
 from models.settings import Limits
-from tasks.errors import UserError
-from tasks.intake.draft_docx import (
+from tasks.core.errors import UserError
+from tasks.core.text import norm_key
+from tasks.intake.draft.parse import (
     DraftFormatError,
     ParsedDraft,
     check_docx,
     parse_draft,
     sections_of,
 )
-from tasks.intake.draft_import import import_draft, orphan_comments
-from tasks.text import norm_key
+from tasks.intake.draft.store import import_draft, orphan_comments
 from tests.factories import add_org
 
 pytestmark = pytest.mark.db

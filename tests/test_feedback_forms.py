@@ -16,9 +16,9 @@ from models.db import read_session, write_session
 from models.enums import AuditAction, CommentKind, DispositionAction, IntakeState, OrgKind
 from models.feedback import Comment, Disposition, Submission
 from models.records import AuditEvent
-from tasks.intake.draft_docx import ParsedDraft, ParsedSection
-from tasks.intake.draft_import import import_draft
-from tasks.intake.pipeline import FileOutcome, ImportOptions, import_file
+from tasks.intake.draft.parse import ParsedDraft, ParsedSection
+from tasks.intake.draft.store import import_draft
+from tasks.intake.receive import FileOutcome, ImportOptions, import_file
 from tests.factories import add_org
 from tests.test_draft_import import run_cli
 

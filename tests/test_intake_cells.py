@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from tasks.intake.cells import Cell, is_total_label, looks_like_legacy_font, parse_cell
-from tasks.intake.spec import ColumnSpec
-from tasks.intake.workbook import header_label
+from tasks.intake.pipeline.cells import Cell, is_total_label, looks_like_legacy_font, parse_cell
+from tasks.intake.pipeline.spec import ColumnSpec
+from tasks.intake.pipeline.workbook import header_label
 
 DATE = ColumnSpec("Ngày sinh", "d", "date")
 INT = ColumnSpec("Số đảng viên", "n", "integer", min=0)

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from flows.cli import app
 from models import Organisation
 from models.db import write_session
-from tasks.errors import UsageError
+from tasks.core.errors import UsageError
 from tests.reliability.workbooks import fill_form, nhan_su_book, person, seed_tree
 
 runner = CliRunner()
@@ -140,7 +140,7 @@ def test_a_new_user_gets_a_form_fills_it_and_imports_it(tmp_path: Path) -> None:
     # Setting up the registry is not the point here: do it in-process (a subprocess costs ~2 s).
     from models.db import build_engine
     from models.migrate import upgrade
-    from tasks.intake.pipeline import import_file
+    from tasks.intake.receive import import_file
     from tests.reliability.workbooks import write_book
 
     url = f"sqlite:///{tmp_path / 'home' / 'daihoi.sqlite'}"

@@ -37,7 +37,7 @@ from models.enums import (
     Reelection,
     RemedyStatus,
 )
-from tasks.intake.pipeline import ImportOptions, import_file
+from tasks.intake.receive import ImportOptions, import_file
 from tests.reliability.workbooks import seed_tree
 
 pytestmark = pytest.mark.db

@@ -22,8 +22,8 @@ from models import (
 from models.db import read_session, write_session
 from models.enums import AuditAction, IntakeState, OrgStatus
 from models.queries import find_org
-from tasks.intake.forms_out import write_form
-from tasks.intake.pipeline import STALE_MESSAGE, ImportOptions, import_file
+from tasks.intake.exports.forms import write_form
+from tasks.intake.receive import STALE_MESSAGE, ImportOptions, import_file
 from tests.reliability.workbooks import (
     counts,
     fill_form,

@@ -18,12 +18,12 @@ from models.db import read_session
 from models.enums import IntakeState
 from models.queries import find_org
 from models.settings import get_settings
-from tasks.intake.errors_workbook import ERRORS_SHEET
-from tasks.intake.forms_out import HEADER_ROW, default_form_path, write_form
-from tasks.intake.pipeline import ImportOptions, import_file
-from tasks.intake.spec import all_forms, load_form
-from tasks.intake.validate import parse_form
-from tasks.intake.workbook import open_workbook
+from tasks.intake.exports.forms import HEADER_ROW, default_form_path, write_form
+from tasks.intake.pipeline.error_workbook import ERRORS_SHEET
+from tasks.intake.pipeline.spec import all_forms, load_form
+from tasks.intake.pipeline.validate import parse_form
+from tasks.intake.pipeline.workbook import open_workbook
+from tasks.intake.receive import ImportOptions, import_file
 from tests.reliability.workbooks import fill_form, person, seed_tree
 
 pytestmark = pytest.mark.db

@@ -23,7 +23,7 @@ from models.db import read_session, write_session
 from models.enums import Gender, OrgKind, OrgStatus, Post
 from models.queries import UnknownOrganisation
 from models.records import ReportArchive
-from tasks.errors import UserError
+from tasks.core.errors import UserError
 from tasks.reports import queries
 from tasks.reports.api import render_report, render_unit_reports
 from tests.factories import add_org

@@ -16,8 +16,8 @@ from tasks.reports.context_status import (
     build_targets_context,
     progress_summary,
 )
-from tasks.reports.plan_docs import KINDS, plan_documents
-from tasks.reports.render import load_template
+from tasks.reports.docx.render import load_template
+from tasks.reports.plan import KINDS, plan_documents
 from tests.reports_tree import AS_OF, build_tree
 
 

@@ -13,9 +13,9 @@ from sqlalchemy import Engine, func, select
 
 from models.db import write_session
 from models.records import DocumentCounter, ReportArchive
-from tasks.errors import UsageError, UserError
+from tasks.core.errors import UsageError, UserError
 from tasks.reports.api import RenderedReport, render_report
-from tasks.reports.plan_docs import KINDS
+from tasks.reports.plan import KINDS
 from tests.reports_tree import AS_OF, LEAF, OTHER_UNITS, build_tree
 
 pytestmark = pytest.mark.db
@@ -169,7 +169,7 @@ def test_the_same_data_renders_byte_identical_files(tree: dict[str, int], tmp_pa
 def test_a_failed_render_leaves_no_file_no_row_and_no_number_used(
     tree: dict[str, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tasks.reports import render
+    from tasks.reports.docx import render
 
     tmp_path = tmp_path / "out"
 

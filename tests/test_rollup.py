@@ -17,8 +17,8 @@ from models import AuditEvent, Base, Organisation
 from models.db import read_session, write_session
 from models.enums import OrgKind, PartyRole, Presence, RemedyStatus
 from models.tree import reparent
-from tasks.rollup import subtree_sums
-from tasks.status import COUNT_COLUMNS, StatusResult, status_result
+from tasks.status.document import COUNT_COLUMNS, StatusResult, status_result
+from tasks.status.rollup import subtree_sums
 from tests.factories import add_org
 from tests.test_status_rules import (
     PLAN,

@@ -60,8 +60,8 @@ from models.enums import (
     RemedyStatus,
     Stage,
 )
-from tasks import milestones
-from tasks.status import compute_status
+from tasks.status import milestones
+from tasks.status.document import compute_status
 from tests.factories import add_org
 
 pytestmark = pytest.mark.db

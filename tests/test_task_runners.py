@@ -12,16 +12,16 @@ import pytest
 from prefect.task_runners import ThreadPoolTaskRunner
 from sqlalchemy import Engine
 
-from models.db import write_session
-from models.enums import OrgKind
-from models.settings import get_settings
-from tasks.errors import UserError
-from tasks.runners import (
+from flows.runners import (
     ConfiguredTaskRunner,
     SharedApiProcessPoolTaskRunner,
     build_task_runner,
     shared_api_url,
 )
+from models.db import write_session
+from models.enums import OrgKind
+from models.settings import get_settings
+from tasks.core.errors import UserError
 from tests.factories import add_org
 
 AS_OF = date(2025, 3, 15)
@@ -111,7 +111,7 @@ def test_prepare_congresses_renders_the_same_documents_on_each_runner(
 
     _choose(monkeypatch, runner)
     # One worker process is enough to show the tasks leave this process (and keeps CI quick).
-    monkeypatch.setattr("tasks.runners.pool_size", lambda: 1)
+    monkeypatch.setattr("flows.runners.pool_size", lambda: 1)
     _seed()
     state = prepare_congresses(as_of=AS_OF, return_state=True)
     assert state.is_completed(), state.message

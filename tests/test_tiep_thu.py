@@ -18,9 +18,9 @@ from models.enums import AuditAction, CommentKind, DispositionAction, IntakeStat
 from models.feedback import Comment, Disposition, DraftSection, Submission
 from models.queries import find_org
 from models.records import AuditEvent
-from tasks.intake.draft_docx import section_key
-from tasks.intake.tiep_thu_export import COLUMNS, SHEET, export_tiep_thu
-from tasks.text import norm_key
+from tasks.core.text import norm_key
+from tasks.intake.draft.parse import section_key
+from tasks.intake.exports.tiep_thu import COLUMNS, SHEET, export_tiep_thu
 from tests.test_draft_import import run_cli
 from tests.test_feedback_forms import add_draft, add_tree, messages, run_import
 

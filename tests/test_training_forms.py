@@ -14,8 +14,8 @@ from models.enums import AuditAction, IntakeState, PartyRole, Presence
 from models.org import Organisation
 from models.records import AuditEvent
 from models.training import Attendance, Course, SessionRole, TrainingSession
-from tasks.intake.training_forms import default_course_code
-from tasks.text import norm_key
+from tasks.core.text import norm_key
+from tasks.intake.forms.lop_tap_huan import default_course_code
 from tests.factories import add_org
 from tests.test_feedback_forms import add_tree, messages, nfd, run_import, write_book
 

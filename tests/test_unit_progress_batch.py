@@ -18,10 +18,10 @@ from models.enums import OrgStatus
 from models.feedback import Draft
 from models.records import ReportArchive
 from models.settings import get_settings
-from tasks.demo import DEFAULT_DEMO_AS_OF, seed_demo
+from tasks.demo.seed import DEFAULT_DEMO_AS_OF, seed_demo
 from tasks.reports.api import render_report, render_unit_reports
-from tasks.reports.plan_docs import plan_documents, plan_unit_documents
-from tasks.status import compute_status
+from tasks.reports.plan import plan_documents, plan_unit_documents
+from tasks.status.document import compute_status
 from tests.test_reports_batch import archive_rows, counting
 
 pytestmark = pytest.mark.db

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from models.settings import get_settings
-from tasks.dates import TZ
+from tasks.core.dates import TZ
 
 META_FOLDER = "_meta"
 PROCESSED, REJECTED = "processed", "rejected"

@@ -9,7 +9,8 @@ from datetime import date
 from typing import Any
 
 from models.enums import CommentKind, Gender, PartyRole, Post, Presence, Reelection
-from tasks.plans import Plan, StructureTarget
+from tasks.core.plans import Plan, StructureTarget
+from tasks.core.text import norm_key, person_sort_key
 from tasks.reports.labels import STATE_LABELS, STRUCTURE_LABELS
 from tasks.reports.queries import (
     CandidateRow,
@@ -20,7 +21,6 @@ from tasks.reports.queries import (
     SessionRow,
     SubmissionRow,
 )
-from tasks.text import norm_key, person_sort_key
 
 POSTGRADUATE_PREFIXES = ("Thạc sĩ", "Tiến sĩ", "ThS", "TS", "PGS", "GS")
 POST_ORDER = {p: i for i, p in enumerate(Post)}

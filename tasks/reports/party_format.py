@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from models.settings import Issuer
-from tasks.dates import vn_date_line
+from tasks.core.dates import vn_date_line
 from tasks.reports.labels import term_label
 
 # Type sizes in points (DOMAIN.md §9.2).

@@ -26,8 +26,8 @@ from models.records import ReportArchive
 from models.settings import Settings, get_settings
 from tasks.reports import archive
 from tasks.reports import party_format as pf
-from tasks.reports.plan_docs import PlannedDocument, ResolvedRequest
-from tasks.reports.render import CompiledTemplate, load_template, template_dir
+from tasks.reports.docx.render import CompiledTemplate, load_template, template_dir
+from tasks.reports.plan import PlannedDocument, ResolvedRequest
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

@@ -21,7 +21,7 @@ from sqlalchemy import make_url, select
 from models.db import build_engine, read_session
 from models.migrate import upgrade
 from models.records import StatusSnapshot
-from tasks.demo import seed_demo
+from tasks.demo.seed import seed_demo
 from tests.e2e.stack import (
     LOOPBACK,
     Processes,

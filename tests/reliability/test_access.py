@@ -18,9 +18,9 @@ from flows.cli import app
 from models import Candidate, Comment, Inspection, Organisation, Submission
 from models.db import read_session
 from models.settings import get_settings
-from tasks.demo import seed_demo
-from tasks.intake.spec import all_forms
-from tasks.reports.plan_docs import KINDS
+from tasks.demo.seed import seed_demo
+from tasks.intake.pipeline.spec import all_forms
+from tasks.reports.plan import KINDS
 
 pytestmark = pytest.mark.db
 

@@ -33,8 +33,8 @@ from models.db import (
 from models.enums import Gender, IntakeState, OrgKind, PoliticalTheory, Post, Reelection
 from models.migrate import alembic_config, downgrade, upgrade
 from models.queries import find_org
-from tasks.intake.forms_out import write_form
-from tasks.intake.pipeline import STALE_MESSAGE, ImportOptions, import_file
+from tasks.intake.exports.forms import write_form
+from tasks.intake.receive import STALE_MESSAGE, ImportOptions, import_file
 from tests.reliability.crash import run_victim, sqlite_integrity
 from tests.reliability.workbooks import counts, fill_form, nhan_su_book, person, seed_tree
 
@@ -97,7 +97,7 @@ def test_an_error_on_row_900_of_1000_rolls_the_whole_write_back(engine: Engine) 
 def test_an_import_failing_after_its_rows_were_written_leaves_nothing(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tasks.intake.form_nhan_su as form_nhan_su
+    import tasks.intake.forms.nhan_su as form_nhan_su
 
     seed_tree()
     before = counts()
@@ -190,7 +190,7 @@ def test_concurrent_imports_all_commit_and_lose_nothing(engine: Engine, tmp_path
 WRITER = """
 import os, sys, time
 from pathlib import Path
-from tasks.intake.pipeline import ImportOptions, import_file
+from tasks.intake.receive import ImportOptions, import_file
 gate = Path(os.environ["GATE"])
 while not gate.exists():
     time.sleep(0.005)
@@ -389,7 +389,7 @@ def test_a_conflict_that_persists_ends_in_a_clear_error_after_bounded_tries(
 
 CRASH_ROWS = 300
 IMPORT_VICTIM = """
-from tasks.intake.pipeline import ImportOptions, import_file
+from tasks.intake.receive import ImportOptions, import_file
 out = import_file(Path(os.environ["CRASH_FILE"]), ImportOptions(sender_code="CB-A"))
 assert out.state.value == "accepted", out.state
 """

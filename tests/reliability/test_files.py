@@ -17,9 +17,9 @@ from models.db import read_session
 from models.enums import IntakeState
 from models.records import IntakeRecord
 from models.settings import get_settings
-from tasks.intake.limits import FileRefused
-from tasks.intake.pipeline import ImportOptions, import_file
-from tasks.intake.workbook import open_workbook
+from tasks.intake.pipeline.limits import FileRefused
+from tasks.intake.pipeline.workbook import open_workbook
+from tasks.intake.receive import ImportOptions, import_file
 from tests.reliability.workbooks import counts, nhan_su_book, person, seed_tree
 
 CB_A = ImportOptions(sender_code="CB-A")

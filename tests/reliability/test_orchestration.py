@@ -19,17 +19,17 @@ from prefect.cache_policies import NO_CACHE
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import OperationalError
 
-import tasks.intake_steps as intake_steps
-import tasks.report_steps as report_steps
+import tasks.intake.steps as intake_steps
 import tasks.reports.produce as produce
-import tasks.steps as steps
+import tasks.reports.steps as report_steps
+import tasks.status.steps as steps
 from models import Candidate, ReportArchive, StatusSnapshot
 from models.db import read_session, write_session
 from models.enums import IntakeState
-from tasks import publish
-from tasks.demo import DEFAULT_DEMO_AS_OF, seed_demo
+from tasks.demo.seed import DEFAULT_DEMO_AS_OF, seed_demo
 from tasks.reports.api import render_report
-from tasks.status import status_result
+from tasks.status import publish
+from tasks.status.document import status_result
 from tests.reliability.crash import run_victim, sqlite_integrity
 from tests.reliability.workbooks import nhan_su_book, person, seed_tree
 
@@ -133,7 +133,7 @@ def test_an_import_that_meets_a_busy_database_retries_its_transaction(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import models.db as db
-    import tasks.intake.pipeline as pipeline
+    import tasks.intake.receive as pipeline
 
     monkeypatch.setattr(db.time, "sleep", lambda _s: None)
     seed_tree()
@@ -284,8 +284,8 @@ def test_an_unreachable_prefect_api_fails_fast_and_touches_nothing(db_url: str, 
 ROLLUP_VICTIM = """
 from datetime import date
 from models.db import read_session, write_session
-from tasks import publish
-from tasks.status import status_result
+from tasks.status import publish
+from tasks.status.document import status_result
 with read_session() as s:
     doc = status_result(s, scope=None, as_of=date(2025, 3, 15)).document
 with write_session() as s:

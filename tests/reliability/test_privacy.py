@@ -19,7 +19,7 @@ from flows.cli import app
 from models import AuditEvent, Candidate
 from models.db import read_session, write_session
 from models.settings import get_settings
-from tasks.demo import DEFAULT_DEMO_AS_OF, seed_demo
+from tasks.demo.seed import DEFAULT_DEMO_AS_OF, seed_demo
 from tests.reliability.workbooks import nhan_su_book, person, seed_tree, write_book
 
 pytestmark = pytest.mark.db
@@ -146,7 +146,7 @@ def _events() -> list[tuple[str, str, str]]:
 def test_every_change_leaves_an_append_only_audit_row_listed_by_daihoi_audit(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tasks.intake.pipeline import ImportOptions, import_file
+    from tasks.intake.receive import ImportOptions, import_file
 
     monkeypatch.setenv("DAIHOI_ACTOR", "thu-ky")
     get_settings.cache_clear()

@@ -25,9 +25,9 @@ from sqlalchemy import func, select
 from models import AuditEvent, Candidate, Organisation
 from models.db import dispose_engines, read_session
 from models.settings import get_settings
-from tasks import publish
-from tasks.intake.pipeline import ImportOptions, import_file
-from tasks.status import status_result
+from tasks.intake.receive import ImportOptions, import_file
+from tasks.status import publish
+from tasks.status.document import status_result
 from tests.reliability.workbooks import nhan_su_book, person, seed_tree, write_book
 
 LEAVES = ("CB-A", "CB-B", "CB-C1")

@@ -164,8 +164,8 @@ def fill_form(
 ) -> Path:
     """Type rows (by label) into a workbook `daihoi forms` wrote, as a person would; `clear`
     first deletes the pre-filled rows."""
-    from tasks.intake.errors_workbook import set_text
-    from tasks.intake.workbook import header_label
+    from tasks.intake.pipeline.error_workbook import set_text
+    from tasks.intake.pipeline.workbook import header_label
 
     book = openpyxl.load_workbook(path)
     ws = book[sheet]

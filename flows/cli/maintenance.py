@@ -1,0 +1,136 @@
+"""`daihoi backup` and `daihoi audit`: a consistent copy of the database; the audit trail."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from datetime import datetime, time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+
+from flows.cli.common import console, open_database, optional_date, scope_or_fail
+from models.db import is_sqlite, read_session
+from models.records import AuditEvent
+from models.tree import at_or_under
+from tasks.core.dates import TZ
+from tasks.core.errors import UserError
+
+
+def backup(
+    out: Annotated[Path, typer.Option("--out", help="Tệp sao lưu (.sqlite).")],
+) -> None:
+    """Sao lưu cơ sở dữ liệu một cách nhất quán (SQLite: online backup; PostgreSQL: in lệnh pg_dump).
+
+    Ví dụ: daihoi backup --out sao-luu-2025-03-15.sqlite
+    """
+    engine = open_database()
+    if not is_sqlite(engine):
+        url = engine.url.set(drivername="postgresql")
+        console.print("Với PostgreSQL, hãy sao lưu bằng pg_dump:")
+        console.print(
+            f"  pg_dump --format=custom --file {out} '{url.render_as_string(hide_password=True)}'"
+        )
+        return
+    if out.exists():
+        raise UserError(f"Tệp {out} đã tồn tại; hãy chọn tên khác.")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    source_path = engine.url.database
+    if not source_path:
+        raise UserError("Không xác định được tệp cơ sở dữ liệu SQLite.")
+    # The online backup API copies a consistent snapshot even while others write (WAL).
+    with sqlite3.connect(source_path) as src, sqlite3.connect(out) as dst:
+        src.backup(dst)
+        ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
+    if ok != "ok":
+        out.unlink(missing_ok=True)
+        raise UserError(f"Bản sao lưu không vượt qua kiểm tra toàn vẹn ({ok}); đã xóa.")
+    console.print(
+        f"Đã sao lưu vào {out} ({out.stat().st_size / 1_048_576:.1f} MB), kiểm tra toàn vẹn: ok."
+    )
+
+
+def _event_json(event: AuditEvent, code: str | None) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "at": event.at.isoformat(),
+        "actor": event.actor,
+        "entity": event.entity,
+        "entity_id": event.entity_id,
+        "org": code,
+        "action": event.action.value,
+        "before": event.before,
+        "after": event.after,
+        "source": event.source,
+    }
+
+
+def audit(
+    entity: Annotated[
+        str | None,
+        typer.Option("--entity", help="candidate | inspection | remedy | disposition | attendance"),
+    ] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", help="Chỉ các đơn vị thuộc đơn vị này.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Từ ngày (YYYY-MM-DD hoặc dd/mm/yyyy).")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="In JSON (mỗi dòng một sự kiện).")
+    ] = False,
+    limit: Annotated[int, typer.Option("--limit", help="Số sự kiện tối đa.")] = 500,
+) -> None:
+    """Liệt kê nhật ký thay đổi (không thể sửa, xóa) của nhân sự, kiểm tra, khắc phục, tiếp thu, tham dự.
+
+    Ví dụ: daihoi audit --entity candidate --org CB-THPT-LQD --since 01/03/2025
+    """
+    from models.org import Organisation
+
+    day = optional_date(since, "--since")
+    engine = open_database()
+    with read_session(engine) as session:
+        stmt = (
+            select(AuditEvent, Organisation.code)
+            .outerjoin(Organisation, Organisation.id == AuditEvent.org_id)
+            .order_by(AuditEvent.at, AuditEvent.id)
+            .limit(limit)
+        )
+        if entity:
+            stmt = stmt.where(AuditEvent.entity == entity)
+        if org:
+            scope = scope_or_fail(session, org)
+            stmt = stmt.where(at_or_under(scope.path))
+        if day:
+            stmt = stmt.where(AuditEvent.at >= datetime.combine(day, time.min, tzinfo=TZ))
+        rows = session.execute(stmt).all()
+    if as_json:
+        for event, code in rows:
+            sys.stdout.write(
+                json.dumps(_event_json(event, code), ensure_ascii=False, default=str) + "\n"
+            )
+        return
+    table = Table(title=f"Nhật ký thay đổi ({len(rows)} sự kiện)")
+    for col in ("Thời điểm", "Người thực hiện", "Đối tượng", "Mã", "Đơn vị", "Thao tác", "Nguồn"):
+        table.add_column(col)
+    for event, code in rows:
+        table.add_row(
+            event.at.astimezone(TZ).strftime("%d/%m/%Y %H:%M"),
+            event.actor,
+            event.entity,
+            str(event.entity_id or ""),
+            code or "",
+            event.action.label,
+            (event.source or "")[:12],
+        )
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `daihoi backup` and `daihoi audit`."""
+    app.command("backup")(backup)
+    app.command("audit")(audit)

@@ -1,0 +1,165 @@
+"""`daihoi status`: units × stages as of a date, as a coloured table or the JSON contract."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from flows.cli.common import (
+    AsOfOption,
+    OrgOption,
+    PlanOption,
+    console,
+    open_database,
+    optional_date,
+    scope_or_fail,
+)
+from models.db import read_session
+from models.queries import get_meta
+from tasks.core.dates import today
+from tasks.core.plans import STAGES
+
+STAGE_LABELS = {
+    "personnel": "Nhân sự",
+    "inspections": "Kiểm tra",
+    "feedback": "Góp ý",
+    "training": "Tập huấn",
+}
+STATE_STYLE = {
+    "done": ("Xong", "green"),
+    "on_track": ("Đúng hạn", "cyan"),
+    "at_risk": ("Sắp hạn", "yellow"),
+    "overdue": ("Quá hạn", "bold red"),
+    "not_started": ("Chưa làm", "magenta"),
+    "not_applicable": ("—", "dim"),
+}
+
+
+def default_as_of(session: Any) -> date:
+    """The demo's recorded as-of for a demo database, else today in Asia/Ho_Chi_Minh."""
+    recorded = get_meta(session, "demo_as_of")
+    return date.fromisoformat(recorded) if recorded else today()
+
+
+def lag_days(unit: dict[str, Any], as_of: date) -> int:
+    """How far a unit is behind: the most days past a due date over its unfinished stages."""
+    worst = 0
+    for entry in unit["stages"].values():
+        if entry["state"] in ("done", "not_applicable") or entry["due"] is None:
+            continue
+        worst = max(worst, (as_of - date.fromisoformat(entry["due"])).days)
+    return worst
+
+
+def _cell(entry: dict[str, Any]) -> str:
+    label, style = STATE_STYLE[entry["state"]]
+    if entry["state"] == "done":
+        return f"[{style}]✓ xong[/]"
+    if entry["progress"] is None:
+        return f"[{style}]{label}[/]"
+    return f"[{style}]{entry['progress'] * 100:.0f}%[/]"
+
+
+LEGEND = "  ".join(
+    f"[{style}]■ {label}[/]" for label, style in STATE_STYLE.values() if label != "—"
+)
+
+
+def render_summary(doc: dict[str, Any]) -> Table:
+    """The scope's stage summaries: one row per stage."""
+    as_of = date.fromisoformat(doc["as_of"])
+    table = Table(title=f"{doc['org']} — ngày {as_of:%d/%m/%Y} — kế hoạch {doc['plan']}")
+    table.add_column("Nội dung")
+    for label in ("Áp dụng", "Xong", "Quá hạn", "Sắp hạn", "Đúng hạn", "Chưa làm", "Tiến độ"):
+        table.add_column(label, justify="right")
+    for stage in STAGES:
+        s = doc["stages"][stage]
+        pct = "—" if s["progress"] is None else f"{s['progress'] * 100:.1f}%"
+        table.add_row(
+            STAGE_LABELS[stage],
+            f"{s['applicable']}/{s['units']}",
+            f"[green]{s['done']}[/]",
+            f"[bold red]{s['overdue']}[/]",
+            f"[yellow]{s['at_risk']}[/]",
+            f"[cyan]{s['on_track']}[/]",
+            f"[magenta]{s['not_started']}[/]",
+            pct,
+        )
+    return table
+
+
+def render_table(doc: dict[str, Any], *, sort: str, limit: int | None, width: int = 200) -> Table:
+    """Units × stages, coloured by state, in tree order or most behind first.
+
+    Names are shown when the terminal is wide enough; codes always are."""
+    as_of = date.fromisoformat(doc["as_of"])
+    with_names = width >= 110
+    table = Table(show_lines=False)
+    table.add_column("Mã đơn vị", no_wrap=True)
+    if with_names:
+        table.add_column("Tên tổ chức đảng", overflow="fold", ratio=1, min_width=18)
+    table.add_column("Đại hội", no_wrap=True)
+    for stage in STAGES:
+        table.add_column(STAGE_LABELS[stage], no_wrap=True)
+    table.add_column("Trễ", justify="right")
+    units = list(doc["units"])
+    if sort == "lag":
+        units.sort(key=lambda u: -lag_days(u, as_of))
+    for unit in units[:limit] if limit else units:
+        indent = "  " * (unit["depth"] - 1) if sort == "tree" else ""
+        congress = unit["congress_date"]
+        names = [indent + unit["name"]] if with_names else []
+        table.add_row(
+            (indent if not with_names else "") + unit["code"],
+            *names,
+            date.fromisoformat(congress).strftime("%d/%m/%y") if congress else "—",
+            *[_cell(unit["stages"][s]) for s in STAGES],
+            str(lag_days(unit, as_of) or ""),
+        )
+    return table
+
+
+def status(
+    org: OrgOption = None,
+    as_of: AsOfOption = None,
+    plan: PlanOption = None,
+    year: Annotated[int | None, typer.Option("--year", help="Năm của các chỉ tiêu.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="In JSON (schema 1) ra stdout.")] = False,
+    sort: Annotated[
+        str, typer.Option("--sort", help="tree (cây đơn vị) hoặc lag (trễ nhiều nhất trước).")
+    ] = "tree",
+    limit: Annotated[int | None, typer.Option("--limit", help="Chỉ hiện N đơn vị đầu.")] = None,
+) -> None:
+    """Tiến độ từng đơn vị theo 4 nội dung chuẩn bị đại hội, tính đến một ngày.
+
+    Ví dụ: daihoi status --org DU-SGDDT --as-of 15/03/2025 --sort lag
+    """
+    from tasks.status.document import compute_status
+
+    if sort not in ("tree", "lag"):
+        from tasks.core.errors import UsageError
+
+        raise UsageError("--sort: chỉ nhận 'tree' hoặc 'lag'.")
+    day = optional_date(as_of)
+    engine = open_database()
+    with read_session(engine) as session:
+        scope = scope_or_fail(session, org)
+        doc = compute_status(
+            session, scope=scope.code, as_of=day or default_as_of(session), plan=plan, year=year
+        )
+    if as_json:
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        return
+    console.print(render_summary(doc))
+    console.print(render_table(doc, sort=sort, limit=limit, width=console.width))
+    console.print(LEGEND)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `daihoi status`."""
+    app.command("status")(status)

@@ -1,1 +1,0 @@
-"""The `daihoi` subcommands, one module per area; each exposes register(app)."""

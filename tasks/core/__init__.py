@@ -1,0 +1,1 @@
+"""What every domain shares: dates, Vietnamese text, the one error hierarchy, audit, plans."""

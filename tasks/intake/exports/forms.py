@@ -1,0 +1,197 @@
+"""`daihoi forms`: a workbook for a unit to fill — title rows, header, dropdowns, date formats,
+widths that fit Vietnamese labels, the hidden `_meta` sheet, and the unit's current rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy.orm import Session
+
+from models.queries import OrgRef
+from tasks.intake.forms.registry import get_importer
+from tasks.intake.pipeline.cells import STATUS_MERGED
+from tasks.intake.pipeline.error_workbook import set_text
+from tasks.intake.pipeline.spec import ColumnSpec, FormSpec, SheetSpec, load_form
+from tasks.intake.pipeline.workbook import META_SHEET
+from tasks.intake.versions import latest_version
+
+HEADER_ROW = 4
+DATE_FORMAT = "DD/MM/YYYY"
+BLANK_ROWS = 500  # rows below the pre-filled ones that get dropdowns
+_THIN = Side(style="thin", color="FF808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", start_color="FFDDEBF7", end_color="FFDDEBF7")
+
+
+@dataclass(frozen=True)
+class WrittenForm:
+    """A generated workbook: where, which form and version, how many rows were pre-filled."""
+
+    path: Path
+    form: str
+    version: int
+    rows: int
+    base_version: int
+
+
+def default_form_path(form: str, org_code: str) -> Path:
+    """`./<form>_<org>.xlsx`."""
+    return Path(f"{form}_{org_code}.xlsx")
+
+
+def header_text(col: ColumnSpec) -> str:
+    """The printed header: label, `(*)` when required, the hint after a line break."""
+    label = f"{col.label} (*)" if col.required else col.label
+    hint = col.hint or ("dd/mm/yyyy" if col.type == "date" else None)
+    return f"{label}\n({hint})" if hint else label
+
+
+def _width(col: ColumnSpec) -> float:
+    """Characters wide enough for the label (and its longest choice): diacritics stack, they do
+    not widen, so the character count is the measure; wrapped headers cap the width."""
+    if col.width:
+        return float(col.width)
+    longest = max([len(col.label) + (4 if col.required else 0), *(len(c) for c in col.choices)])
+    if col.type == "date":
+        longest = max(longest, 12)
+    return float(min(max(10, longest * 0.9 + 3), 45))
+
+
+def cell_value(col: ColumnSpec, value: Any) -> Any:
+    """A stored value as the form shows it (what the importer reads back unchanged)."""
+    if value is None:
+        return None
+    if col.type == "multichoice":
+        return "; ".join(value)
+    if col.type == "status":
+        status, code = value
+        return f"{STATUS_MERGED} {code}" if status == STATUS_MERGED else status
+    if col.type == "date" and isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _sheet(
+    book: Workbook,
+    spec: SheetSpec,
+    form: FormSpec,
+    org: OrgRef,
+    rows: list[dict[str, Any]],
+    first: bool,
+) -> None:
+    ws = book.active if first else book.create_sheet()
+    ws.title = spec.name
+    cols = list(spec.columns)
+    last = get_column_letter(len(cols))
+    ws["A1"] = form.title
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.merge_cells(f"A1:{last}1")
+    ws["A1"].alignment = Alignment(horizontal="center")
+    set_text(ws["A2"], f"Đơn vị: {org.name} ({org.code})")
+    ws["A2"].font = Font(bold=True)
+    ws.merge_cells(f"A2:{last}2")
+    ws["A3"] = (
+        "Cột có dấu (*) là bắt buộc; ngày ghi dd/mm/yyyy; chọn giá trị trong danh sách thả xuống."
+    )
+    ws["A3"].font = Font(italic=True, size=9)
+    ws.merge_cells(f"A3:{last}3")
+    for c_idx, col in enumerate(cols, start=1):
+        cell = ws.cell(HEADER_ROW, c_idx, header_text(col))
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+        cell.border = _BORDER
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        ws.column_dimensions[get_column_letter(c_idx)].width = _width(col)
+    ws.row_dimensions[HEADER_ROW].height = 45
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
+    end = HEADER_ROW + len(rows) + BLANK_ROWS
+    for r_off, values in enumerate(rows, start=1):
+        r = HEADER_ROW + r_off
+        for c_idx, col in enumerate(cols, start=1):
+            value = r_off if col.type == "ignored" else cell_value(col, values.get(col.field))
+            cell = ws.cell(r, c_idx)
+            if isinstance(value, str):
+                set_text(cell, value)
+            else:
+                cell.value = value
+    for c_idx, col in enumerate(cols, start=1):
+        letter = get_column_letter(c_idx)
+        fmt = {"date": DATE_FORMAT, "code": "@", "text": "@", "choice": "@", "status": "@"}.get(
+            col.type
+        )
+        if fmt:
+            # The column's style formats what the unit types below; filled cells carry it too.
+            ws.column_dimensions[letter].number_format = fmt
+            for r in range(HEADER_ROW + 1, HEADER_ROW + len(rows) + 1):
+                ws.cell(r, c_idx).number_format = fmt
+        if col.type == "choice":
+            dv = DataValidation(
+                type="list",
+                formula1='"' + ",".join(col.choices) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=col.label,
+                error="Hãy chọn một giá trị trong danh sách: " + ", ".join(col.choices),
+            )
+            dv.add(f"{letter}{HEADER_ROW + 1}:{letter}{end}")
+            ws.add_data_validation(dv)
+        elif col.type == "multichoice":
+            dv = DataValidation(
+                allow_blank=True,
+                showInputMessage=True,
+                promptTitle=col.label,
+                prompt="Các giá trị cách nhau bởi ';': " + "; ".join(col.choices),
+            )
+            dv.add(f"{letter}{HEADER_ROW + 1}:{letter}{end}")
+            ws.add_data_validation(dv)
+
+
+def build_workbook(
+    session: Session, *, form: str, org: OrgRef, prefill: bool = True
+) -> tuple[Workbook, int, int]:
+    """The form's workbook for a unit, pre-filled where the form has rows; (book, rows, base)."""
+    spec = load_form(form)
+    importer = get_importer(form)
+    data: dict[str, list[dict[str, Any]]] = {}
+    if prefill and importer is not None and importer.prefill is not None:
+        data = importer.prefill(session, org)
+    book = Workbook()
+    for i, sheet in enumerate(spec.sheets):
+        _sheet(book, sheet, spec, org, data.get(sheet.id, []), first=i == 0)
+    base = latest_version(session, form=form, org=org)
+    meta = book.create_sheet(META_SHEET)
+    for r, (key, value) in enumerate(
+        (
+            ("form", spec.form),
+            ("version", str(spec.version)),
+            ("org_code", org.code),
+            ("base_version", str(base)),
+        ),
+        start=1,
+    ):
+        meta.cell(r, 1, key)
+        set_text(meta.cell(r, 2), value)
+    meta.sheet_state = "hidden"
+    book.active = 0
+    book.properties.creator = "daihoi"
+    return book, sum(len(v) for v in data.values()), base
+
+
+def write_form(session: Session, *, form: str, org: OrgRef, out: Path) -> WrittenForm:
+    """Write the unit's workbook for `form` to `out`."""
+    book, rows, base = build_workbook(session, form=form, org=org)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    book.save(out)
+    return WrittenForm(
+        path=out, form=form, version=load_form(form).version, rows=rows, base_version=base
+    )

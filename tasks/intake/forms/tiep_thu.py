@@ -1,0 +1,306 @@
+"""`tiep-thu`: the drafting team's dispositions, read back from `daihoi export tiep-thu` (upsert only).
+
+A disposition given on one row of a group (`Nhóm`) applies to every row of that group; rows
+of a group with no disposition leave their comments as they were.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from models.enums import AuditAction, CommentKind, DispositionAction
+from models.feedback import Comment, Disposition, Submission
+from models.org import Organisation
+from tasks.core.audit import AuditRow, record_audit
+from tasks.intake.draft.store import current_draft, draft_for_unit
+from tasks.intake.exports.tiep_thu import default_group, group_key
+from tasks.intake.forms.common import (
+    FormImporter,
+    ImportContext,
+    ImportOutcome,
+    duplicate_keys,
+)
+from tasks.intake.forms.gop_y import disposition_snapshot
+from tasks.intake.pipeline.issues import error
+from tasks.intake.pipeline.validate import ParsedForm, ParsedRow, ParsedSheet
+
+MAX_GROUP = 200
+MAX_HANDLER = 120
+_CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class _Answer:
+    action: DispositionAction
+    text: str | None
+    handler: str | None
+
+
+def _comments(session: Session, ids: list[int]) -> dict[int, Any]:
+    found: dict[int, Any] = {}
+    for i in range(0, len(ids), _CHUNK):
+        rows = session.execute(
+            select(
+                Comment.id,
+                Comment.section_number,
+                Comment.kind,
+                Comment.text_key,
+                Comment.group_label,
+                Submission.draft_id,
+                Organisation.id.label("org_id"),
+                Organisation.path,
+                Disposition.id.label("disposition_id"),
+                Disposition.action,
+                Disposition.text.label("answer"),
+                Disposition.handler,
+            )
+            .join(Submission, Submission.id == Comment.submission_id)
+            .join(Organisation, Organisation.id == Submission.org_id)
+            .outerjoin(Disposition, Disposition.comment_id == Comment.id)
+            .where(Comment.id.in_(ids[i : i + _CHUNK]))
+        ).all()
+        found.update({r.id: r for r in rows})
+    return found
+
+
+def _check_rows(
+    sheet: ParsedSheet, comments: dict[int, Any], draft_id: int, sender_path: str, sender: str
+) -> tuple[list[tuple[ParsedRow, Any]], list[Any]]:
+    """Rows whose comment is known, on the draft, in the sender's subtree and needs an answer."""
+    good: list[tuple[ParsedRow, Any]] = []
+    issues = []
+    for row in sheet.rows:
+        if not row.ok("comment_id"):
+            continue
+        c = comments.get(row.get("comment_id"))
+        if c is None or c.draft_id != draft_id:
+            issues.append(
+                sheet.issue(row, "comment_id", "không phải mã ý kiến của dự thảo hiện hành")
+            )
+        elif not c.path.startswith(sender_path):
+            issues.append(
+                sheet.issue(
+                    row,
+                    "comment_id",
+                    f"là ý kiến của đơn vị không thuộc '{sender}': chỉ được xử lý ý kiến "
+                    "của đơn vị mình và các đơn vị trực thuộc",
+                )
+            )
+        elif c.kind == CommentKind.THONG_NHAT:
+            issues.append(
+                sheet.issue(
+                    row, "comment_id", "là ý kiến 'Thống nhất', không cần tiếp thu, giải trình"
+                )
+            )
+        else:
+            good.append((row, c))
+    return good, issues
+
+
+def _group_of(row: ParsedRow, comment: Any) -> str:
+    label = row.get("group") or default_group(comment.section_number, comment.text_key)
+    return group_key(label)
+
+
+def _stored(comment: Any) -> _Answer | None:
+    if comment.action is None:
+        return None
+    return _Answer(DispositionAction(comment.action), comment.answer, comment.handler)
+
+
+def _answers(
+    sheet: ParsedSheet, rows: list[tuple[ParsedRow, Any]]
+) -> tuple[dict[str, _Answer], list[Any]]:
+    """Group key → the disposition its rows give; incomplete rows and two different new
+    answers in one group are errors.
+
+    A row whose answer differs from its comment's stored one is a new answer, and applies to
+    the whole group. Without a new answer, rows that agree give their answer to the group's
+    blank rows; rows that disagree (groups merged by editing `Nhóm`) are left as they are, so
+    an export imported back unchanged changes nothing."""
+    issues = []
+    new: dict[str, tuple[_Answer, ParsedRow]] = {}
+    shown: dict[str, set[_Answer]] = defaultdict(set)
+    for row, comment in rows:
+        if not row.ok("action", "answer", "handler", "group"):
+            continue
+        action, text, handler = row.get("action"), row.get("answer"), row.get("handler")
+        if action is None:
+            if text is not None or handler is not None:
+                issues.append(sheet.issue(row, "action", "thiếu hình thức xử lý", with_value=False))
+            continue
+        act = DispositionAction(DispositionAction.from_label(action))
+        if text is None and act is not DispositionAction.TIEP_THU:
+            issues.append(sheet.issue(row, "answer", f"bắt buộc khi hình thức xử lý là '{action}'"))
+            continue
+        if handler is not None and len(handler) > MAX_HANDLER:
+            issues.append(sheet.issue(row, "handler", f"dài quá {MAX_HANDLER} ký tự"))
+            continue
+        answer = _Answer(act, text, handler)
+        key = _group_of(row, comment)
+        shown[key].add(answer)
+        if answer == _stored(comment):
+            continue
+        first = new.get(key)
+        if first is None:
+            new[key] = (answer, row)
+        elif first[0] != answer:
+            issues.append(
+                sheet.issue(
+                    row,
+                    "action",
+                    f"khác với dòng {first[1].number} cùng nhóm: một nhóm chỉ có một cách "
+                    "xử lý (sửa cho giống nhau hoặc đổi 'Nhóm')",
+                )
+            )
+    answers = {k: a for k, (a, _row) in new.items()}
+    for key, seen in shown.items():
+        if key not in answers and len(seen) == 1:
+            answers[key] = next(iter(seen))
+    return answers, issues
+
+
+def _write_groups(session: Session, rows: list[tuple[ParsedRow, Any]]) -> int:
+    """Store the team's group labels; a label equal to the default group is not stored."""
+    changes = []
+    for row, c in rows:
+        label = row.get("group")
+        if label is not None and group_key(label) == group_key(
+            default_group(c.section_number, c.text_key)
+        ):
+            label = None
+        if label != c.group_label:
+            changes.append({"id": c.id, "group_label": label})
+    if changes:
+        session.execute(update(Comment), changes)
+    return len(changes)
+
+
+def _write_answers(
+    session: Session,
+    ctx: ImportContext,
+    rows: list[tuple[ParsedRow, Any]],
+    answers: dict[str, _Answer],
+) -> dict[str, int]:
+    """Insert or update each answered comment's disposition; audit rows in the same transaction."""
+    created: list[tuple[Any, _Answer]] = []
+    updated: list[tuple[Any, _Answer]] = []
+    for row, c in rows:
+        answer = answers.get(_group_of(row, c))
+        if answer is None:
+            continue
+        if c.disposition_id is None:
+            created.append((c, answer))
+        elif (DispositionAction(c.action), c.answer, c.handler) != (
+            answer.action,
+            answer.text,
+            answer.handler,
+        ):
+            updated.append((c, answer))
+    if created:
+        session.execute(
+            insert(Disposition),
+            [
+                {"comment_id": c.id, "action": a.action, "text": a.text, "handler": a.handler}
+                for c, a in created
+            ],
+        )
+    if updated:
+        table = cast(Table, Disposition.__table__)
+        # Core executemany: the ORM's version counter is bumped by hand.
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("did"))
+            .values(
+                action=bindparam("new_action"),
+                text=bindparam("new_text"),
+                handler=bindparam("new_handler"),
+                version=table.c.version + 1,
+            ),
+            [
+                {
+                    "did": c.disposition_id,
+                    "new_action": a.action.value,
+                    "new_text": a.text,
+                    "new_handler": a.handler,
+                }
+                for c, a in updated
+            ],
+        )
+    new_ids = {}
+    if created:
+        new_ids = dict(
+            session.execute(
+                select(Disposition.comment_id, Disposition.id).where(
+                    Disposition.comment_id.in_([c.id for c, _ in created])
+                )
+            ).all()
+        )
+    events = [
+        AuditRow(
+            "disposition",
+            new_ids[c.id],
+            c.org_id,
+            AuditAction.CREATE,
+            after=disposition_snapshot(c.id, a.action, a.text, a.handler),
+        )
+        for c, a in created
+    ] + [
+        AuditRow(
+            "disposition",
+            c.disposition_id,
+            c.org_id,
+            AuditAction.UPDATE,
+            before=disposition_snapshot(c.id, DispositionAction(c.action), c.answer, c.handler),
+            after=disposition_snapshot(c.id, a.action, a.text, a.handler),
+        )
+        for c, a in updated
+    ]
+    record_audit(session, actor=ctx.actor, source=ctx.source, events=events)
+    return {"created": len(created), "updated": len(updated)}
+
+
+def run(session: Session, ctx: ImportContext, parsed: ParsedForm) -> ImportOutcome:
+    """Check the dispositions against the comments in the sender's subtree, then upsert them."""
+    outcome = ImportOutcome()
+    sender = ctx.sender
+    sheet = parsed.sheet("tiep-thu")
+    if sender is None:
+        outcome.issues.append(error("biểu mẫu tiep-thu cần đơn vị gửi (--org)"))
+        return outcome
+    if sheet.header is not None and sheet.header.row and "action" not in sheet.header.columns:
+        outcome.issues.append(
+            error("thiếu cột bắt buộc: 'Hình thức xử lý'", sheet=sheet.title, row=sheet.header.row)
+        )
+        return outcome
+    draft = current_draft(session, scope_id=sender.id) or draft_for_unit(session, org=sender)
+    if draft is None:
+        outcome.issues.append(error("chưa có dự thảo Báo cáo chính trị"))
+        return outcome
+    keyed = {r.number: (r.get("comment_id"),) for r in sheet.rows if r.ok("comment_id")}
+    outcome.issues.extend(duplicate_keys(sheet, keyed, "mã ý kiến", "comment_id"))
+    for row in sheet.rows:
+        if row.ok("group") and row.get("group") and len(row.get("group")) > MAX_GROUP:
+            outcome.issues.append(sheet.issue(row, "group", f"dài quá {MAX_GROUP} ký tự"))
+    comments = _comments(session, sorted({k[0] for k in keyed.values()}))
+    rows, issues = _check_rows(sheet, comments, draft.id, sender.path, sender.code)
+    outcome.issues.extend(issues)
+    answers, issues = _answers(sheet, rows)
+    outcome.issues.extend(issues)
+    if outcome.errors:
+        return outcome
+    counts = _write_answers(session, ctx, rows, answers)
+    counts["groups"] = _write_groups(session, rows)
+    unanswered = sum(1 for row, c in rows if _group_of(row, c) not in answers)
+    counts["unanswered"] = unanswered
+    outcome.rows = len(rows)
+    outcome.counts = counts
+    return outcome
+
+
+IMPORTER = FormImporter(form="tiep-thu", run=run, replaces="không: chỉ thêm hoặc cập nhật")

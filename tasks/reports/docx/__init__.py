@@ -1,0 +1,1 @@
+"""The compiled renderer of docxtpl-style templates: no domain imports."""

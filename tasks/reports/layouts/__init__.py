@@ -1,0 +1,1 @@
+"""The builder of the packaged report templates: `python -m tasks.reports.layouts`."""

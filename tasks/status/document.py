@@ -1,0 +1,370 @@
+"""Status of a scope as of a date: the contract of `daihoi status --json` (DESIGN.md, schema 1).
+
+fetch (one set-based query per stage) → judge each stage per unit → milestones → rollup over
+the tree → JSON. Plain functions: the CLI calls them directly, the flows through tasks.status.steps.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Executable
+from sqlalchemy.orm import Session
+
+from models import stages as q
+from models.enums import OrgKind
+from models.queries import OrgRef, resolve_scope
+from models.settings import get_settings
+from tasks.core.plans import STAGES, Plan, choose_plan
+from tasks.status import judge, milestones, targets
+from tasks.status.rollup import subtree_sums
+
+SCHEMA_VERSION = 1
+COUNT_COLUMNS = ("applicable", "done", "overdue", "at_risk", "on_track", "not_started")
+FEEDBACK_EXTRAS = ("late", "comments", "answered")
+DATE_COLUMNS = (
+    "planned_date",
+    "held_date",
+    "passed_on",
+    "birth_date",
+    "started_on",
+    "concluded_on",
+    "last_verified",
+    "submitted_on",
+    "first_on",
+    "required_from",
+    "effective_from",
+)
+LEVEL_OF_KIND = {k.value: k.level for k in OrgKind}
+LABEL_OF_KIND = {k.value: k.label for k in OrgKind}
+
+
+@dataclass
+class StatusInputs:
+    """Everything the status rules read, fetched in one pass (a handful of queries)."""
+
+    scope: OrgRef
+    as_of: date
+    units: pd.DataFrame
+    personnel: pd.DataFrame
+    passed: pd.DataFrame
+    inspections: pd.DataFrame
+    draft_id: int | None
+    draft_deadline: date | None
+    draft_scope_id: int | None
+    feedback: pd.DataFrame
+    course_roles: pd.DataFrame
+    attendance: pd.DataFrame
+    overrides: pd.DataFrame
+    year: int | None
+    year_figures: pd.DataFrame
+
+
+@dataclass
+class StatusResult:
+    """The JSON document plus the frames reports and artifacts build on."""
+
+    document: dict[str, Any]
+    units: pd.DataFrame
+    per_stage: dict[str, pd.DataFrame] = field(default_factory=dict)
+    subtree: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def _frame(session: Session, stmt: Executable) -> pd.DataFrame:
+    """A statement's rows as a frame, fetched from the driver's cursor: no per-value result
+    processing (enums stay their text values; dates become datetime64 here, in one pass)."""
+    result = session.connection().execute(stmt)
+    try:
+        columns = list(result.keys())
+        rows = result.cursor.fetchall() if result.cursor is not None else []
+    finally:
+        result.close()
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    for col in frame.columns:
+        if col in DATE_COLUMNS:
+            values = frame[col]
+            # SQLite hands back a DATE as its ISO text; PostgreSQL as a date.
+            first = values.dropna().head(1).tolist()
+            iso = bool(first) and isinstance(first[0], str)
+            frame[col] = pd.to_datetime(values, format="%Y-%m-%d" if iso else None)
+    return frame
+
+
+def fetch_inputs(
+    session: Session, *, scope: OrgRef, as_of: date, plan: Plan, year: int | None
+) -> StatusInputs:
+    """Run the stage queries for every unit at or under the scope."""
+    path = scope.path
+    units = _frame(session, q.units_query(scope_path=path, term=get_settings().term))
+    units["level"] = units["kind"].map(LEVEL_OF_KIND)
+    defaults = units["level"].map(lambda lv: plan.default_congress(lv))
+    units["congress_date"] = units["planned_date"].fillna(pd.to_datetime(defaults))
+    draft = session.execute(q.current_draft_query(scope_path=path)).first()
+    draft_id = draft.id if draft else None
+    feedback = (
+        _frame(session, q.feedback_query(scope_path=path, as_of=as_of, draft_id=draft_id))
+        if draft_id is not None
+        else pd.DataFrame(columns=["id", "submitted_on", "comments", "answered"])
+    )
+    if year is None:
+        year = session.scalar(q.latest_year_query(scope_path=path, as_of=as_of))
+    figures = (
+        _frame(session, q.year_figures_query(scope_path=path, year=year))
+        if year is not None
+        else pd.DataFrame()
+    )
+    candidates = _frame(session, q.candidates_query(scope_path=path, as_of=as_of))
+    is_passed = candidates["passed_on"].notna()
+    passed = candidates.loc[is_passed, ["id", "passed_on", "birth_date", *q.PASSED_FLAGS]]
+    personnel = candidates.loc[~is_passed, ["id", "candidates", "step_sum"]].merge(
+        passed.groupby("id").size().rename("passed"), left_on="id", right_index=True, how="left"
+    )
+    personnel["passed"] = personnel["passed"].fillna(0).astype("int64")
+    return StatusInputs(
+        scope=scope,
+        as_of=as_of,
+        units=units,
+        personnel=personnel,
+        passed=passed,
+        inspections=_frame(session, q.inspections_query(scope_path=path, as_of=as_of)),
+        draft_id=draft_id,
+        draft_deadline=draft.deadline if draft else None,
+        draft_scope_id=draft.scope_org_id if draft else None,
+        feedback=feedback,
+        course_roles=_frame(session, q.course_roles_query(as_of=as_of)),
+        attendance=_frame(session, q.attendance_query(scope_path=path, as_of=as_of)),
+        overrides=_frame(session, q.overrides_query(scope_path=path, as_of=as_of)),
+        year=year,
+        year_figures=figures,
+    )
+
+
+def judge_all(inputs: StatusInputs, plan: Plan) -> dict[str, pd.DataFrame]:
+    """Each stage's own figures and milestone state for every unit (scope included)."""
+    u = inputs.units
+    deadline = pd.Timestamp(inputs.draft_deadline) if inputs.draft_deadline else None
+    raw = {
+        "personnel": judge.personnel(u, inputs.personnel, inputs.passed, plan),
+        "inspections": judge.inspections(u, inputs.inspections),
+        "feedback": judge.feedback(u, inputs.feedback, deadline, inputs.draft_scope_id),
+        "training": judge.training(u, inputs.course_roles, inputs.attendance),
+    }
+    out: dict[str, pd.DataFrame] = {}
+    for stage, frame in raw.items():
+        ov = inputs.overrides
+        frame = milestones.apply_overrides(frame, ov[ov["stage"] == stage] if len(ov) else ov)
+        due = milestones.due_dates(u, plan, stage, inputs.draft_deadline)
+        judged = milestones.judge_states(frame, due, inputs.as_of, plan.at_risk_days.value)
+        for state in COUNT_COLUMNS[1:]:
+            judged[state] = ((judged["state"] == state) & judged["applicable"]).astype("int64")
+        judged["applicable"] = judged["applicable"].astype("int64")
+        judged["progress_sum"] = (
+            judged["progress"].fillna(0.0).where(judged["applicable"] == 1, 0.0)
+        )
+        if stage == "feedback":
+            judged["late"] = judged["late"].astype("int64")
+        out[stage] = judged
+    return out
+
+
+def _iso(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):  # pd.NaT is not a Timestamp: returned None above
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return None
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return None if den == 0 else round(float(num) / float(den), 4)
+
+
+def _summary(row: pd.Series, units: int, stage: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"units": units}
+    for col in COUNT_COLUMNS:
+        out[col] = int(row[col])
+    out["progress"] = _ratio(row["progress_sum"], row["applicable"])
+    if stage == "feedback":
+        for col in FEEDBACK_EXTRAS:
+            out[col] = int(row[col])
+    return out
+
+
+EXTRAS: dict[str, tuple[str, ...]] = {
+    "personnel": ("required", "passed", "candidates"),
+    "inspections": ("inspections", "concluded", "remedies", "verified"),
+    "feedback": ("comments", "answered"),
+    "training": ("pairs", "satisfied"),
+}
+
+
+def _iso_column(column: pd.Series) -> list[str | None]:
+    """_iso of every value of a column; vectorised for datetime columns."""
+    if pd.api.types.is_datetime64_dtype(column.dtype):
+        values = column.to_numpy().astype("datetime64[D]")
+        days = np.datetime_as_string(values).astype(object)  # Python str, made in C
+        days[np.isnat(values)] = None
+        out: list[str | None] = days.tolist()
+        return out
+    return [_iso(v) for v in column.tolist()]
+
+
+def _missing(value: Any) -> bool:
+    """pd.isna for one scalar, without its dispatch (called per unit and stage)."""
+    return (
+        value is None
+        or value is pd.NaT
+        or value is pd.NA
+        or (isinstance(value, float) and value != value)  # NaN
+    )
+
+
+def _stage_entries(frame: pd.DataFrame, stage: str) -> list[dict[str, Any]]:
+    """Every unit's entry of a stage, in the frame's row order (columns read once, not per row)."""
+    values = frame["progress"].to_numpy(dtype="float64", na_value=np.nan).tolist()
+    progress = [None if p != p else round(p, 4) for p in values]  # p != p: NaN
+    warnings = [list(w) for w in frame["warnings"].tolist()]
+    keys = ["state", "progress", "due", "done_on", "warnings", *EXTRAS[stage]]
+    columns: list[list[Any]] = [
+        frame["state"].tolist(),
+        progress,
+        _iso_column(frame["due"]),
+        _iso_column(frame["done_on"]),
+        warnings,
+        *(frame[col].astype("int64").tolist() for col in EXTRAS[stage]),
+    ]
+    if stage == "feedback":
+        keys.append("late")
+        columns.append(frame["late"].astype(bool).tolist())
+    return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _tree_order(units: pd.DataFrame) -> list[int]:
+    """Row positions in tree order: depth first, siblings by code."""
+    code_of = dict(zip(units["id"], units["code"], strict=True))
+    keys = [
+        tuple(code_of.get(int(a), "") for a in path.rstrip("/").split("/"))
+        for path in units["path"]
+    ]
+    return sorted(range(len(units)), key=lambda i: keys[i])
+
+
+def build_status(inputs: StatusInputs, plan: Plan) -> StatusResult:
+    """Judge, roll up and shape the status document."""
+    per_stage = judge_all(inputs, plan)
+    units = inputs.units
+    scope_id = inputs.scope.id
+    sub = units[units["id"] != scope_id]
+    cols = [*COUNT_COLUMNS, "progress_sum"]
+    # Every stage's figures side by side (columns "stage:name"), summed over the tree at once.
+    stage_cols = {s: [*cols, *(FEEDBACK_EXTRAS if s == "feedback" else ())] for s in STAGES}
+    own_all = pd.concat(
+        [per_stage[s].set_index("id")[c].add_prefix(f"{s}:") for s, c in stage_cols.items()],
+        axis=1,
+    ).reset_index()
+    sums_all = subtree_sums(units, own_all, list(own_all.columns[1:]))
+    subtree: dict[str, pd.DataFrame] = {}
+    stages_json: dict[str, Any] = {}
+    for stage, c in stage_cols.items():
+        sums = sums_all[[f"{stage}:{x}" for x in c]]
+        sums.columns = pd.Index(c)
+        subtree[stage] = sums
+        stages_json[stage] = _summary(sums.loc[[scope_id]].iloc[0], len(sub), stage)
+
+    scope_pos = int(np.flatnonzero(units["id"].to_numpy() == scope_id)[0])
+    entries = {s: _stage_entries(per_stage[s], s) for s in STAGES}
+    self_json = {
+        "code": inputs.scope.code,
+        "stages": {s: entries[s][scope_pos] for s in STAGES},
+    }
+    ids = units["id"].tolist()
+    codes = units["code"].tolist()
+    names = units["name"].tolist()
+    kinds = units["kind"].tolist()
+    parents = units["parent_id"].tolist()
+    depths = units["depth"].tolist()
+    congress = _iso_column(units["congress_date"])
+    code_of = dict(zip(ids, codes, strict=True))
+    unit_list: list[dict[str, Any]] = []
+    for i in _tree_order(units):
+        if ids[i] == scope_id:
+            continue
+        parent = parents[i]
+        unit_list.append(
+            {
+                "code": codes[i],
+                "name": names[i],
+                "kind": LABEL_OF_KIND[kinds[i]],
+                "parent": None if _missing(parent) else code_of.get(int(parent)),
+                "depth": int(depths[i]) - int(inputs.scope.depth),
+                "congress_date": congress[i],
+                "stages": {s: entries[s][i] for s in STAGES},
+            }
+        )
+    target_entries: list[dict[str, Any]] = []
+    if inputs.year is not None:
+        contrib = targets.contributions(units, inputs.year_figures)
+        target_entries = targets.summarise(contrib, plan, inputs.year)
+    document = {
+        "schema": SCHEMA_VERSION,
+        "as_of": inputs.as_of.isoformat(),
+        "org": inputs.scope.code,
+        "plan": plan.name,
+        "year": inputs.year,
+        "stages": stages_json,
+        "self": self_json,
+        "targets": target_entries,
+        "units": unit_list,
+    }
+    return StatusResult(document=document, units=units, per_stage=per_stage, subtree=subtree)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while status builds its rows and documents: a
+    national scope makes ~10⁶ short-lived containers and no reference cycles, and the
+    collections they trigger cost a third of the build. Reference counting still frees them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def status_result(
+    session: Session,
+    *,
+    scope: str | None,
+    as_of: date,
+    plan: str | None = None,
+    year: int | None = None,
+) -> StatusResult:
+    """The status of a scope (its code, else the root) as of a date, with its frames."""
+    ref = resolve_scope(session, code=scope)
+    chosen = choose_plan(plan, as_of)
+    with gc_paused():
+        inputs = fetch_inputs(session, scope=ref, as_of=as_of, plan=chosen, year=year)
+        return build_status(inputs, chosen)
+
+
+def compute_status(
+    session: Session,
+    *,
+    scope: str | None,
+    as_of: date,
+    plan: str | None = None,
+    year: int | None = None,
+) -> dict[str, Any]:
+    """The `daihoi status --json` document (schema 1) for a scope as of a date."""
+    return status_result(session, scope=scope, as_of=as_of, plan=plan, year=year).document

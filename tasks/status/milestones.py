@@ -1,0 +1,82 @@
+"""Milestones: each unit's due date per stage and its state as of a date (DESIGN.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from tasks.core.plans import Plan
+
+STATES = ("done", "overdue", "at_risk", "on_track", "not_started")
+
+
+def due_dates(
+    units: pd.DataFrame, plan: Plan, stage: str, draft_deadline: date | None
+) -> pd.Series:
+    """The due date of `stage` for every unit (NaT where it cannot be known)."""
+    due = pd.Series(pd.NaT, index=units.index, dtype="datetime64[ns]")
+    for level in units["level"].unique():
+        rule = plan.due_rule(stage, level)
+        rows = units["level"] == level
+        if rule.use_draft_deadline and draft_deadline is not None:
+            due[rows] = pd.Timestamp(draft_deadline)
+        elif rule.date is not None:
+            due[rows] = pd.Timestamp(rule.date)
+        elif rule.offset_days is not None:
+            due[rows] = units.loc[rows, "congress_date"] + pd.Timedelta(days=rule.offset_days)
+    return due
+
+
+def apply_overrides(judged: pd.DataFrame, overrides: pd.DataFrame) -> pd.DataFrame:
+    """Apply the newest override in force per unit: `done` from its date, or `not_applicable`."""
+    if overrides.empty:
+        return judged
+    latest = overrides.groupby("id").last()
+    out = judged.copy()
+    has = out["id"].isin(latest.index)
+    state = out["id"].map(latest["state"])
+    eff = out["id"].map(latest["effective_from"])
+    na = has & (state == "not_applicable")
+    out.loc[na, "applicable"] = False
+    out.loc[na, "progress"] = np.nan
+    forced = has & (state == "done")
+    data_done_on = out["done_on"].where(out["done"])
+    earlier = data_done_on.where(data_done_on.notna() & (data_done_on < eff), eff)
+    out.loc[forced, "done_on"] = earlier[forced]
+    out.loc[forced, "done"] = True
+    out.loc[forced, "applicable"] = True
+    out.loc[forced, "progress"] = 1.0
+    return out
+
+
+def judge_states(
+    judged: pd.DataFrame, due: pd.Series, as_of: date, window_days: int
+) -> pd.DataFrame:
+    """State per unit: done, overdue, at_risk, on_track, not_started (or not_applicable)."""
+    out = judged.copy()
+    out["due"] = due
+    day = pd.Timestamp(as_of)
+    no_due = due.isna()
+    progress = out["progress"].fillna(0.0)
+    applicable = out["applicable"].astype(bool)
+    done = out["done"].astype(bool)
+    state = np.select(
+        [
+            ~applicable,
+            done,
+            ~no_due & (day > due),
+            ~no_due & (day >= due - pd.Timedelta(days=window_days)),
+            progress > 0,
+        ],
+        ["not_applicable", "done", "overdue", "at_risk", "on_track"],
+        default="not_started",
+    )
+    out["state"] = state
+    out["warnings"] = [
+        (*w, "no-due-date") if nd and app and not dn else tuple(w)
+        for w, nd, app, dn in zip(out["warnings"], no_due, applicable, done, strict=True)
+    ]
+    out["done_on"] = out["done_on"].where(out["state"] == "done")
+    return out
