@@ -3,15 +3,86 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from typing import Any
 
 import typer
+from typer._click import exceptions as click_errors
+from typer.core import TyperGroup
+from typer.exceptions import Abort
 
-from flows.cli import demo, draft, intake, maintenance, override, report, run, setup, status
+from flows.cli import (
+    demo,
+    draft,
+    intake,
+    maintenance,
+    override,
+    report,
+    run,
+    serve,
+    setup,
+    status,
+)
 from models.db import DatabaseBusy, StaleEdit
-from tasks.core.errors import UserError
+from tasks.core.errors import UserError, os_error_text
+
+
+class DaihoiGroup(TyperGroup):
+    """The root command: the framework's usage errors become one Vietnamese line (exit 2).
+
+    The command runs with click's standalone mode off, so click's own errors reach us instead
+    of its English boxes; exceptions of our own pass through to `main` (and to test runners)."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            result = super().main(
+                args,
+                prog_name or "daihoi",
+                complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
+        except click_errors.NoArgsIsHelpError as e:  # typer has already printed the help
+            result = e.exit_code
+        except click_errors.UsageError as e:
+            from flows.cli.usage import help_hint, usage_message
+
+            print_error(usage_message(e) + help_hint(e))
+            result = e.exit_code
+        except click_errors.ClickException as e:
+            from flows.cli.usage import click_message
+
+            print_error(click_message(e))
+            result = e.exit_code
+        except Abort:
+            print_error("Đã hủy.")
+            result = 1
+        if not standalone_mode:
+            return result
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def print_error(message: str) -> None:
+    """`Lỗi: …` on stderr, on one line whatever the terminal's width."""
+    from rich.markup import escape
+
+    from flows.cli.common import err_console
+
+    err_console.print(f"[bold red]Lỗi:[/] {escape(message)}", highlight=False, soft_wrap=True)
+
 
 app = typer.Typer(
     name="daihoi",
+    cls=DaihoiGroup,
     help=(
         "Theo dõi tiến độ chuẩn bị đại hội đảng bộ các cấp nhiệm kỳ 2025–2030 và soạn báo cáo.\n\n"
         "Ví dụ: daihoi demo"
@@ -28,7 +99,7 @@ def _root() -> None:
     """Theo dõi chuẩn bị đại hội đảng bộ các cấp."""
 
 
-for module in (setup, demo, draft, status, run, report, override, maintenance, intake):
+for module in (setup, demo, draft, status, run, serve, report, override, maintenance, intake):
     module.register(app)
 
 
@@ -39,17 +110,16 @@ def main() -> None:
         if reconfigure is not None:
             reconfigure(encoding="utf-8")
     try:
-        app()
+        app(prog_name="daihoi")
     except UserError as e:
-        from flows.cli.common import err_console
-
-        err_console.print(f"[bold red]Lỗi:[/] {e.message}", highlight=False)
+        print_error(e.message)
         sys.exit(e.exit_code)
     except (DatabaseBusy, StaleEdit) as e:  # a busy database or a stale edit: one line, exit 1
-        from flows.cli.common import err_console
-
-        err_console.print(f"[bold red]Lỗi:[/] {e}", highlight=False)
+        print_error(str(e))
+        sys.exit(1)
+    except OSError as e:  # a file or folder the user named: missing, a folder, no permission
+        text = os_error_text(e)
+        print_error(text[:1].upper() + text[1:] + ".")
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(1)
-

@@ -11,7 +11,7 @@ import typer
 from flows.cli.common import console, open_database, optional_date, scope_or_fail
 from models.db import read_session, write_session
 from models.settings import get_settings
-from tasks.core.errors import UsageError, UserError
+from tasks.core.errors import UsageError, UserError, os_error_text
 
 draft_app = typer.Typer(
     help="Dự thảo Báo cáo chính trị.\n\nVí dụ: daihoi draft import du-thao.docx",
@@ -38,7 +38,8 @@ def import_draft_command(
 
     due = optional_date(deadline, "--deadline")
     if not file.is_file():
-        raise UserError(f"Không tìm thấy tệp '{file}'.")
+        problem = f"'{file}' là một thư mục" if file.is_dir() else f"không có tệp '{file}'"
+        raise UserError(f"Không nhập được dự thảo: {problem}.")
     try:
         check_docx(file, get_settings().limits)
         parsed = parse_draft(file)
@@ -93,7 +94,7 @@ def export_tiep_thu_command(
         try:
             count = export_tiep_thu(session, scope=scope, out=out)
         except OSError as e:
-            raise UserError(f"Không ghi được tệp '{out}': {e.strerror}") from e
+            raise UserError(f"Không ghi được tệp '{out}': {os_error_text(e)}.") from e
     console.print(f"Đã ghi {count} ý kiến cần tiếp thu, giải trình vào {out}")
 
 

@@ -14,7 +14,7 @@ from flows.cli.common import console, err_console, open_database, optional_date,
 from flows.cli.draft import export_tiep_thu_command
 from models.db import read_session
 from models.enums import IntakeState
-from tasks.core.errors import UsageError, UserError
+from tasks.core.errors import UsageError, UserError, os_error_text
 
 if TYPE_CHECKING:  # openpyxl and pandas load only when a command needs them
     from tasks.intake.receive import FileOutcome
@@ -63,7 +63,7 @@ def forms(
         try:
             written = write_form(session, form=form, org=unit, out=path)
         except OSError as e:
-            raise UserError(f"Không ghi được tệp '{path}': {e.strerror}") from e
+            raise UserError(f"Không ghi được tệp '{path}': {os_error_text(e)}.") from e
     filled = f", điền sẵn {written.rows} dòng" if written.rows else ""
     console.print(
         f"Đã tạo biểu mẫu [bold]{form}[/] (phiên bản {written.version}) cho đơn vị "
