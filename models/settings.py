@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 import tomllib
 from functools import lru_cache
@@ -44,6 +45,20 @@ class Issuer(BaseModel):
             "Các đồng chí Ban Thường vụ Đảng ủy",
         ]
     )
+
+
+def os_user() -> str:
+    """The effective user's name from the password database (getpass's order elsewhere)."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError):  # Windows, or a uid with no entry (some containers)
+        pass
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
 def default_home() -> Path:
@@ -108,13 +123,11 @@ class Settings(BaseSettings):
 
     @property
     def actor_name(self) -> str:
-        """Who audit events name: DAIHOI_ACTOR, else the OS user."""
-        if self.actor:
-            return self.actor
-        try:
-            return os.getlogin()
-        except OSError:
-            return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+        """Who audit events name: DAIHOI_ACTOR (or `--actor`, which sets it), else the OS user
+        from the password database (so a scheduled run without a login terminal has a name)."""
+        if self.actor and self.actor.strip():
+            return self.actor.strip()[:120]
+        return os_user()
 
 
 @lru_cache(maxsize=1)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from typer._click import exceptions as click_errors
@@ -24,7 +25,8 @@ from flows.cli import (
     status,
 )
 from models.db import DatabaseBusy, StaleEdit
-from tasks.core.errors import UserError, os_error_text
+from models.settings import get_settings
+from tasks.core.errors import UsageError, UserError, os_error_text
 
 
 class DaihoiGroup(TyperGroup):
@@ -95,8 +97,23 @@ app = typer.Typer(
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            "--actor",
+            help="Người thực hiện, ghi vào nhật ký thay đổi (mặc định: DAIHOI_ACTOR, "
+            "hoặc tên người dùng của hệ điều hành).",
+        ),
+    ] = None,
+) -> None:
     """Theo dõi chuẩn bị đại hội đảng bộ các cấp."""
+    if actor is not None:
+        if not actor.strip():
+            raise UsageError("--actor: cần ghi tên người thực hiện.")
+        # The environment carries it to everything this command runs (flows, worker processes).
+        os.environ["DAIHOI_ACTOR"] = actor.strip()
+        get_settings.cache_clear()
 
 
 for module in (setup, demo, draft, status, run, serve, report, override, maintenance, intake):
