@@ -62,7 +62,7 @@ from models.enums import (
 )
 from tasks.status import milestones
 from tasks.status.document import compute_status
-from tests.factories import add_org
+from tests.helpers.factories import add_org
 
 pytestmark = pytest.mark.db
 

@@ -35,8 +35,8 @@ from models.migrate import alembic_config, downgrade, upgrade
 from models.queries import find_org
 from tasks.intake.exports.forms import write_form
 from tasks.intake.receive import STALE_MESSAGE, ImportOptions, import_file
-from tests.reliability.crash import run_victim, sqlite_integrity
-from tests.reliability.workbooks import counts, fill_form, nhan_su_book, person, seed_tree
+from tests.helpers.crash import run_victim, sqlite_integrity
+from tests.helpers.workbooks import counts, fill_form, nhan_su_book, person, seed_tree
 
 pytestmark = pytest.mark.db
 ROOT = Path(__file__).resolve().parents[2]
@@ -268,7 +268,7 @@ def test_a_stale_prefilled_workbook_is_refused_and_overwrites_nothing(
 def test_an_edit_of_a_record_changed_meanwhile_is_refused_in_vietnamese(
     engine: Engine, entity: str
 ) -> None:
-    from tests.reliability.records import edit_field, make_record
+    from tests.helpers.records import edit_field, make_record
 
     seed_tree()
     model, rec_id, field = make_record(entity)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from models.db import write_session
-from tests.reports_tree import AS_OF, build_tree
+from tests.helpers.reports_tree import AS_OF, build_tree
 
 
 @pytest.mark.slow

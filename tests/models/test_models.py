@@ -32,7 +32,7 @@ from models.enums import (
 )
 from models.migrate import alembic_config
 from models.tree import TreeError, reparent, subtree_ids
-from tests.factories import add_org
+from tests.helpers.factories import add_org
 
 pytestmark = pytest.mark.db
 

@@ -22,7 +22,7 @@ from models.db import write_session
 from models.enums import OrgKind
 from models.settings import get_settings
 from tasks.core.errors import UserError
-from tests.factories import add_org
+from tests.helpers.factories import add_org
 
 AS_OF = date(2025, 3, 15)
 HAS_DASK = importlib.util.find_spec("prefect_dask") is not None

@@ -24,7 +24,7 @@ from tasks.intake.pipeline.spec import all_forms, load_form
 from tasks.intake.pipeline.validate import parse_form
 from tasks.intake.pipeline.workbook import open_workbook
 from tasks.intake.receive import ImportOptions, import_file
-from tests.reliability.workbooks import fill_form, person, seed_tree
+from tests.helpers.workbooks import fill_form, person, seed_tree
 
 pytestmark = pytest.mark.db
 

@@ -16,8 +16,8 @@ from models.records import AuditEvent
 from models.training import Attendance, Course, SessionRole, TrainingSession
 from tasks.core.text import norm_key
 from tasks.intake.forms.lop_tap_huan import default_course_code
-from tests.factories import add_org
-from tests.test_feedback_forms import add_tree, messages, nfd, run_import, write_book
+from tests.helpers.factories import add_org
+from tests.intake.test_gop_y import add_tree, messages, nfd, run_import, write_book
 
 pytestmark = pytest.mark.db
 

@@ -17,7 +17,7 @@ from flows.cli import app
 from models import Organisation
 from models.db import write_session
 from tasks.core.errors import UsageError
-from tests.reliability.workbooks import fill_form, nhan_su_book, person, seed_tree
+from tests.helpers.workbooks import fill_form, nhan_su_book, person, seed_tree
 
 runner = CliRunner()
 
@@ -141,7 +141,7 @@ def test_a_new_user_gets_a_form_fills_it_and_imports_it(tmp_path: Path) -> None:
     from models.db import build_engine
     from models.migrate import upgrade
     from tasks.intake.receive import import_file
-    from tests.reliability.workbooks import write_book
+    from tests.helpers.workbooks import write_book
 
     url = f"sqlite:///{tmp_path / 'home' / 'daihoi.sqlite'}"
     engine = build_engine(url)

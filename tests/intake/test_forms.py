@@ -38,7 +38,7 @@ from models.enums import (
     RemedyStatus,
 )
 from tasks.intake.receive import ImportOptions, import_file
-from tests.reliability.workbooks import seed_tree
+from tests.helpers.workbooks import seed_tree
 
 pytestmark = pytest.mark.db
 

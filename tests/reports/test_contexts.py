@@ -18,7 +18,7 @@ from tasks.reports.context_status import (
 )
 from tasks.reports.docx.render import load_template
 from tasks.reports.plan import KINDS, plan_documents
-from tests.reports_tree import AS_OF, build_tree
+from tests.helpers.reports_tree import AS_OF, build_tree
 
 
 def _stage(done: int, overdue: int) -> dict[str, object]:

@@ -15,7 +15,7 @@ from flows.cli import app
 from models import AuditEvent
 from models.db import write_session
 from models.enums import AuditAction, OrgKind
-from tests.factories import add_org
+from tests.helpers.factories import add_org
 
 runner = CliRunner()
 

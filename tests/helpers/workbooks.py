@@ -24,7 +24,7 @@ from models import (
 )
 from models.db import read_session, write_session
 from models.enums import OrgKind
-from tests.factories import add_org
+from tests.helpers.factories import add_org
 
 NHAN_SU = [
     "STT",

@@ -30,7 +30,7 @@ from tasks.intake.draft.parse import (
     sections_of,
 )
 from tasks.intake.draft.store import import_draft, orphan_comments
-from tests.factories import add_org
+from tests.helpers.factories import add_org
 
 pytestmark = pytest.mark.db
 

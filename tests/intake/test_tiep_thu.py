@@ -21,8 +21,8 @@ from models.records import AuditEvent
 from tasks.core.text import norm_key
 from tasks.intake.draft.parse import section_key
 from tasks.intake.exports.tiep_thu import COLUMNS, SHEET, export_tiep_thu
-from tests.test_draft_import import run_cli
-from tests.test_feedback_forms import add_draft, add_tree, messages, run_import
+from tests.intake.test_draft import run_cli
+from tests.intake.test_gop_y import add_draft, add_tree, messages, run_import
 
 pytestmark = pytest.mark.db
 

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select
 
 from models import Candidate, Organisation
 from models.db import read_session
-from tests.reliability.workbooks import nhan_su_book, person, seed_tree, write_book
+from tests.helpers.workbooks import nhan_su_book, person, seed_tree, write_book
 
 SECRET_NAME = "Hoàng Thị Bí Mật"
 SECRET_BIRTH = "17/08/1971"

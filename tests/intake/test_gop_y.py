@@ -19,8 +19,8 @@ from models.records import AuditEvent
 from tasks.intake.draft.parse import ParsedDraft, ParsedSection
 from tasks.intake.draft.store import import_draft
 from tasks.intake.receive import FileOutcome, ImportOptions, import_file
-from tests.factories import add_org
-from tests.test_draft_import import run_cli
+from tests.helpers.factories import add_org
+from tests.intake.test_draft import run_cli
 
 pytestmark = pytest.mark.db
 

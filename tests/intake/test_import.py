@@ -24,7 +24,7 @@ from models.enums import AuditAction, IntakeState, OrgStatus
 from models.queries import find_org
 from tasks.intake.exports.forms import write_form
 from tasks.intake.receive import STALE_MESSAGE, ImportOptions, import_file
-from tests.reliability.workbooks import (
+from tests.helpers.workbooks import (
     counts,
     fill_form,
     nhan_su_book,

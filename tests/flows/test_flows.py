@@ -14,9 +14,9 @@ from sqlalchemy import Engine, func, select
 from models import Candidate, CandidateStep, StatusSnapshot
 from models.db import read_session, write_session
 from models.enums import Gender, OrgKind, PoliticalTheory, Post, Reelection
-from tests.factories import add_org
+from tests.helpers.factories import add_org
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 AS_OF = date(2025, 3, 15)
 SECRET_NAME = "Huỳnh Thị Bích Ngọc"
 SECRET_BIRTH = date(1983, 7, 29)

@@ -39,7 +39,7 @@ from models.enums import (
     Reelection,
     RemedyStatus,
 )
-from tests.factories import add_org
+from tests.helpers.factories import add_org
 
 AS_OF = date(2025, 5, 20)
 # Names that appear in the leaf's documents only if a report leaks other units' data.

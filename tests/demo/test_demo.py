@@ -41,7 +41,7 @@ from tasks.demo.regions import build_city, build_nation, commune_names
 from tasks.demo.seed import DEFAULT_DEMO_AS_OF, seed_demo
 from tasks.demo.units import plan_congresses, sum_members
 from tasks.status.document import compute_status
-from tests.factories import add_org
+from tests.helpers.factories import add_org
 
 pytestmark = pytest.mark.db
 

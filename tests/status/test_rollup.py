@@ -19,7 +19,7 @@ from models.enums import OrgKind, PartyRole, Presence, RemedyStatus
 from models.tree import reparent
 from tasks.status.document import COUNT_COLUMNS, StatusResult, status_result
 from tasks.status.rollup import subtree_sums
-from tests.factories import add_org
+from tests.helpers.factories import add_org
 from tests.test_status_rules import (
     PLAN,
     STAGE_KEYS,

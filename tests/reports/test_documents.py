@@ -16,7 +16,7 @@ from models.records import DocumentCounter, ReportArchive
 from tasks.core.errors import UsageError, UserError
 from tasks.reports.api import RenderedReport, render_report
 from tasks.reports.plan import KINDS
-from tests.reports_tree import AS_OF, LEAF, OTHER_UNITS, build_tree
+from tests.helpers.reports_tree import AS_OF, LEAF, OTHER_UNITS, build_tree
 
 pytestmark = pytest.mark.db
 

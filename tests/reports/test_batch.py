@@ -26,8 +26,8 @@ from models.records import ReportArchive
 from tasks.core.errors import UserError
 from tasks.reports import queries
 from tasks.reports.api import render_report, render_unit_reports
-from tests.factories import add_org
-from tests.reports_tree import _candidate
+from tests.helpers.factories import add_org
+from tests.helpers.reports_tree import _candidate
 
 pytestmark = pytest.mark.db
 
