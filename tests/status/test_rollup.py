@@ -20,7 +20,7 @@ from models.tree import reparent
 from tasks.status.document import COUNT_COLUMNS, StatusResult, status_result
 from tasks.status.rollup import subtree_sums
 from tests.helpers.factories import add_org
-from tests.test_status_rules import (
+from tests.helpers.status import (
     PLAN,
     STAGE_KEYS,
     add_candidate,
