@@ -52,7 +52,8 @@ LEAF = ("CB-B", "Chi bộ Trường THPT Lê Quý Đôn")
 COMMENT_TEXT = 'Đề nghị bổ sung "chuyển đổi số" <ưu tiên> & đo lường\nkết quả cụ thể'
 
 
-def _candidate(org_id: int, name: str, birth: date, step: int, **kw: object) -> Candidate:
+def tree_candidate(org_id: int, name: str, birth: date, step: int, **kw: object) -> Candidate:
+    """A candidate of the report trees (not added); `step` is kept on it for the caller."""
     c = Candidate(
         org_id=org_id,
         full_name=name,
@@ -124,7 +125,7 @@ def build_tree(session: Session) -> dict[str, int]:
     ids = {o.code: o.id for o in (root, a, a1, a2, b)}
 
     people = [
-        _candidate(
+        tree_candidate(
             b.id,
             "Trần Thị Ánh",
             date(1990, 5, 1),
@@ -134,9 +135,9 @@ def build_tree(session: Session) -> dict[str, int]:
             reelection=Reelection.LAN_DAU,
             education="Thạc sĩ Toán",
         ),
-        _candidate(b.id, "Nguyễn Văn Bình", date(1966, 1, 9), 5, post=Post.PHO_BI_THU),
-        _candidate(b.id, "Lê Văn An", date(1980, 2, 2), 3, ethnicity="Khmer"),
-        _candidate(a.id, "Phạm Minh Đức", date(1975, 7, 7), 5, post=Post.BI_THU),
+        tree_candidate(b.id, "Nguyễn Văn Bình", date(1966, 1, 9), 5, post=Post.PHO_BI_THU),
+        tree_candidate(b.id, "Lê Văn An", date(1980, 2, 2), 3, ethnicity="Khmer"),
+        tree_candidate(a.id, "Phạm Minh Đức", date(1975, 7, 7), 5, post=Post.BI_THU),
     ]
     for c in people:
         steps = c.steps  # type: ignore[attr-defined]

@@ -12,15 +12,12 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from sqlalchemy import Engine, select
-from typer.testing import CliRunner
 
-from flows.cli import app
 from models.db import read_session, write_session
 from models.enums import CommentKind, DispositionAction, OrgKind
 from models.feedback import Comment, Disposition, Draft, DraftSection, Submission
 from models.org import Organisation
 from models.settings import Limits
-from tasks.core.errors import UserError
 from tasks.core.text import norm_key
 from tasks.intake.draft.parse import (
     DraftFormatError,
@@ -30,6 +27,7 @@ from tasks.intake.draft.parse import (
     sections_of,
 )
 from tasks.intake.draft.store import import_draft, orphan_comments
+from tests.helpers.cli import run_cli
 from tests.helpers.factories import add_org
 
 pytestmark = pytest.mark.db
@@ -421,15 +419,6 @@ def test_the_same_file_again_is_a_no_op(engine: Engine) -> None:
 
 
 # --- command line -------------------------------------------------------------------------------
-
-
-def run_cli(*args: str) -> tuple[int, str]:
-    """Run `daihoi ARGS` as main() does: a UserError is one line and its exit code."""
-    result = CliRunner().invoke(app, list(args))
-    if isinstance(result.exception, UserError):
-        return result.exception.exit_code, result.output + result.exception.message
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.output
 
 
 def save_draft(path: Path, *sections: tuple[str, str]) -> Path:

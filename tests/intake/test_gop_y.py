@@ -2,113 +2,26 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 from sqlalchemy import Engine, select
 
 from models.db import read_session, write_session
-from models.enums import AuditAction, CommentKind, DispositionAction, IntakeState, OrgKind
+from models.enums import AuditAction, CommentKind, DispositionAction, IntakeState
 from models.feedback import Comment, Disposition, Submission
 from models.records import AuditEvent
-from tasks.intake.draft.parse import ParsedDraft, ParsedSection
-from tasks.intake.draft.store import import_draft
-from tasks.intake.receive import FileOutcome, ImportOptions, import_file
-from tests.helpers.factories import add_org
-from tests.intake.test_draft import run_cli
+from tasks.intake.receive import ImportOptions, import_file
+from tests.helpers.cli import run_cli
+from tests.helpers.feedback import add_draft, add_tree
+from tests.helpers.intake import RECEIVED, messages, nfd, run_import, write_book
 
 pytestmark = pytest.mark.db
 
-RECEIVED = date(2025, 3, 20)
 HEADER = ["Mục", "Loại ý kiến", "Nội dung góp ý"]
-
-
-# --- helpers shared by the intake-B tests ----------------------------------------------------
-
-
-def write_book(
-    path: Path,
-    sheet: str,
-    rows: Sequence[Sequence[Any]],
-    *,
-    merges: Sequence[str] = (),
-    formats: dict[str, str] | None = None,
-    meta: dict[str, str] | None = None,
-) -> Path:
-    """A workbook with one sheet of `rows` (row 1 first), merged ranges and number formats."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = sheet
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row, start=1):
-            if value is not None:
-                ws.cell(row=r, column=c, value=value)
-    for rng in merges:
-        ws.merge_cells(rng)
-    for ref, fmt in (formats or {}).items():
-        ws[ref].number_format = fmt
-    if meta is not None:
-        ms = wb.create_sheet("_meta")
-        for key, value in meta.items():
-            ms.append([key, value])
-        ms.sheet_state = "hidden"
-    wb.save(path)
-    return path
-
-
-def run_import(path: Path, sender: str | None, **options: Any) -> FileOutcome:
-    """Import one file the way `daihoi import` does, received on RECEIVED."""
-    opts = ImportOptions(
-        sender_code=sender, received_on=RECEIVED, error_dir=path.parent / "loi", **options
-    )
-    return import_file(path, opts)
-
-
-def messages(outcome: FileOutcome) -> str:
-    return "\n".join(i.text() for i in outcome.issues)
-
-
-def nfd(text: str) -> str:
-    return unicodedata.normalize("NFD", text)
-
-
-def add_tree(engine: Engine) -> dict[str, int]:
-    """DU (root) → CB-A, CB-B, DB-C → CB-C1."""
-    with write_session(engine) as s:
-        root = add_org(s, "DU", OrgKind.TREN_CO_SO)
-        a = add_org(s, "CB-A", parent=root)
-        b = add_org(s, "CB-B", parent=root)
-        c = add_org(s, "DB-C", OrgKind.DANG_BO_CO_SO, parent=root)
-        c1 = add_org(s, "CB-C1", OrgKind.CHI_BO_TRUC_THUOC, parent=c)
-        return {o.code: o.id for o in (root, a, b, c, c1)}
-
-
-SECTIONS = (
-    ("I", "Tình hình", 1),
-    ("I.1", "Kết quả", 2),
-    ("I.2", "Hạn chế", 2),
-    ("II", "Phương hướng", 1),
-    ("II.1", "Mục tiêu", 2),
-    ("II.1.a", "Chỉ tiêu", 3),
-)
-
-
-def add_draft(engine: Engine, scope_id: int, deadline: date | None = None) -> int:
-    parsed = ParsedDraft(
-        "Dự thảo",
-        tuple(ParsedSection(n, t, lvl, i) for i, (n, t, lvl) in enumerate(SECTIONS, 1)),
-        "styles",
-    )
-    with write_session(engine) as s:
-        return import_draft(
-            s, scope_id=scope_id, parsed=parsed, file_sha256="d" * 64, deadline=deadline
-        ).draft_id
 
 
 def comments_of(engine: Engine, org_id: int) -> list[tuple[str, str, str]]:

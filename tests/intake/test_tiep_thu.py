@@ -21,8 +21,9 @@ from models.records import AuditEvent
 from tasks.core.text import norm_key
 from tasks.intake.draft.parse import section_key
 from tasks.intake.exports.tiep_thu import COLUMNS, SHEET, export_tiep_thu
-from tests.intake.test_draft import run_cli
-from tests.intake.test_gop_y import add_draft, add_tree, messages, run_import
+from tests.helpers.cli import run_cli
+from tests.helpers.feedback import add_draft, add_tree
+from tests.helpers.intake import messages, run_import
 
 pytestmark = pytest.mark.db
 

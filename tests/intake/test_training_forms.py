@@ -17,7 +17,8 @@ from models.training import Attendance, Course, SessionRole, TrainingSession
 from tasks.core.text import norm_key
 from tasks.intake.forms.lop_tap_huan import default_course_code
 from tests.helpers.factories import add_org
-from tests.intake.test_gop_y import add_tree, messages, nfd, run_import, write_book
+from tests.helpers.feedback import add_tree
+from tests.helpers.intake import messages, nfd, run_import, write_book
 
 pytestmark = pytest.mark.db
 

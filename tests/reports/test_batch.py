@@ -7,15 +7,12 @@ from __future__ import annotations
 import html
 import re
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, func, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from models import Candidate, CandidateStep, Organisation
@@ -26,8 +23,9 @@ from models.records import ReportArchive
 from tasks.core.errors import UserError
 from tasks.reports import queries
 from tasks.reports.api import render_report, render_unit_reports
+from tests.helpers.archive import archive_rows, counting
 from tests.helpers.factories import add_org
-from tests.helpers.reports_tree import _candidate
+from tests.helpers.reports_tree import tree_candidate
 
 pytestmark = pytest.mark.db
 
@@ -53,7 +51,7 @@ def add_candidate(
     """A candidate with steps 1..step passed in March 2025 (birth dates keep keys unique)."""
     gender = Gender.NU if "Thị" in name else Gender.NAM
     birth = date(born, 1 + step, 1 + len(name) % 27)
-    c = _candidate(org_id, name, birth, step, gender=gender, post=post)
+    c = tree_candidate(org_id, name, birth, step, gender=gender, post=post)
     session.add(c)
     session.flush()
     for n in range(1, step + 1):
@@ -86,15 +84,6 @@ def tree(engine: Engine) -> list[str]:
 def text_of(path: Path) -> str:
     xml = zipfile.ZipFile(path).read("word/document.xml").decode("utf-8")
     return html.unescape(re.sub(r"<[^>]+>", " ", xml))
-
-
-def archive_rows(*left_out: str) -> list[tuple[Any, ...]]:
-    """Every archive row's values but its id, timestamps and `left_out`, in the order written."""
-    table = ReportArchive.__table__
-    skip = {"id", "created_at", "updated_at", *left_out}
-    columns = [c for c in table.c if c.name not in skip]
-    with read_session() as session:
-        return [tuple(r) for r in session.execute(select(*columns).order_by(table.c.id))]
 
 
 def test_batched_lists_are_the_one_by_one_files_under_the_same_archive_keys(
@@ -199,20 +188,6 @@ def test_codes_match_case_insensitively_once_each_and_unknown_or_dissolved_are_r
         )
     with pytest.raises(UserError, match="CB-C"):
         render_unit_reports(kind="personnel", units=["CB-B", "CB-C"], as_of=AS_OF)
-
-
-@contextmanager
-def counting(engine: Engine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def test_sql_statements_do_not_grow_with_the_number_of_units(

@@ -22,7 +22,7 @@ from tasks.demo.seed import DEFAULT_DEMO_AS_OF, seed_demo
 from tasks.reports.api import render_report, render_unit_reports
 from tasks.reports.plan import plan_documents, plan_unit_documents
 from tasks.status.document import compute_status
-from tests.reports.test_batch import archive_rows, counting
+from tests.helpers.archive import archive_rows, counting
 
 pytestmark = pytest.mark.db
 
