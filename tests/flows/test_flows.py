@@ -11,10 +11,10 @@ import pytest
 import yaml
 from sqlalchemy import Engine, func, select
 
-from models import Candidate, CandidateStep, StatusSnapshot
+from models import CandidateStep, StatusSnapshot
 from models.db import read_session, write_session
-from models.enums import Gender, OrgKind, PoliticalTheory, Post, Reelection
-from tests.helpers.factories import add_org
+from models.enums import OrgKind
+from tests.helpers.factories import add_org, candidate
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = date(2025, 3, 15)
@@ -30,19 +30,14 @@ def _seed(n_units: int) -> None:
                 s, f"CB-{i:03d}", parent=root, congress=date(2025, 4, 1), committee_size=3
             )
             if i == 0:
-                cand = Candidate(
-                    org_id=unit.id,
-                    full_name=SECRET_NAME,
+                cand = candidate(
+                    unit.id,
+                    SECRET_NAME,
                     name_key="huynh thi bich ngoc",
                     birth_date=SECRET_BIRTH,
-                    gender=Gender.NU,
-                    ethnicity="Kinh",
                     joined_on=date(2008, 5, 19),
                     education="Thạc sĩ Ngữ văn",
-                    political_theory=PoliticalTheory.TRUNG_CAP,
                     current_position="Hiệu trưởng",
-                    reelection=Reelection.TAI_CU,
-                    proposed_post=Post.BI_THU,
                 )
                 s.add(cand)
                 s.flush()

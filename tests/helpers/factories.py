@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from models import Congress, Organisation, OrgLink
-from models.enums import OrgKind
+from models import Candidate, Congress, Organisation, OrgLink
+from models.enums import Gender, OrgKind, PoliticalTheory, Post, Reelection
 from models.tree import rebuild_paths
 
 
@@ -48,3 +49,24 @@ def add_org(
     rebuild_paths(session)
     session.refresh(org)
     return org
+
+
+def candidate(org_id: int, name: str = "Trần Thị Hoa", **fields: Any) -> Candidate:
+    """A candidate of `org_id` (not added), every required field set; `fields` override any column.
+
+    `name_key` defaults to the name in lower case.
+    """
+    values: dict[str, Any] = {
+        "full_name": name,
+        "name_key": name.lower(),
+        "birth_date": date(1980, 1, 2),
+        "gender": Gender.NU,
+        "ethnicity": "Kinh",
+        "joined_on": date(2005, 5, 19),
+        "education": "Cử nhân",
+        "political_theory": PoliticalTheory.TRUNG_CAP,
+        "current_position": "Hiệu phó",
+        "reelection": Reelection.TAI_CU,
+        "proposed_post": Post.BI_THU,
+    }
+    return Candidate(org_id=org_id, **{**values, **fields})

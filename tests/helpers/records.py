@@ -7,21 +7,18 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from models import Candidate, Comment, Disposition, Draft, Inspection, Remedy, Submission
+from models import Comment, Disposition, Draft, Inspection, Remedy, Submission
 from models.db import write_session
 from models.enums import (
     CommentKind,
     DispositionAction,
-    Gender,
     InspectionForm,
     InspectionKind,
     InspectionTarget,
-    PoliticalTheory,
-    Post,
-    Reelection,
     RemedyStatus,
 )
 from models.queries import find_org
+from tests.helpers.factories import candidate
 
 
 def make_record(entity: str) -> tuple[type[Any], int, str]:
@@ -30,20 +27,7 @@ def make_record(entity: str) -> tuple[type[Any], int, str]:
     with write_session() as s:
         org = find_org(s, code="CB-A").id
         if entity == "candidate":
-            rec: Any = Candidate(
-                org_id=org,
-                full_name="Trần Thị Hoa",
-                name_key="tran thi hoa",
-                birth_date=date(1980, 1, 2),
-                gender=Gender.NU,
-                ethnicity="Kinh",
-                joined_on=date(2005, 5, 19),
-                education="Cử nhân",
-                political_theory=PoliticalTheory.TRUNG_CAP,
-                current_position="Hiệu phó",
-                reelection=Reelection.TAI_CU,
-                proposed_post=Post.BI_THU,
-            )
+            rec: Any = candidate(org, "Trần Thị Hoa", name_key="tran thi hoa")
             field = "current_position"
         elif entity == "remedy":
             insp = Inspection(

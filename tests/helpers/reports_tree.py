@@ -32,14 +32,13 @@ from models.enums import (
     InspectionTarget,
     OrgKind,
     PartyRole,
-    PoliticalTheory,
     Post,
     Presence,
     Rating,
     Reelection,
     RemedyStatus,
 )
-from tests.helpers.factories import add_org
+from tests.helpers.factories import add_org, candidate
 
 AS_OF = date(2025, 5, 20)
 # Names that appear in the leaf's documents only if a report leaks other units' data.
@@ -54,10 +53,9 @@ COMMENT_TEXT = 'Đề nghị bổ sung "chuyển đổi số" <ưu tiên> & đo 
 
 def tree_candidate(org_id: int, name: str, birth: date, step: int, **kw: object) -> Candidate:
     """A candidate of the report trees (not added); `step` is kept on it for the caller."""
-    c = Candidate(
-        org_id=org_id,
-        full_name=name,
-        name_key=name.lower(),
+    c = candidate(
+        org_id,
+        name,
         birth_date=birth,
         gender=kw.get("gender", Gender.NAM),
         ethnicity=str(kw.get("ethnicity", "Kinh")),
@@ -67,7 +65,6 @@ def tree_candidate(org_id: int, name: str, birth: date, step: int, **kw: object)
         official_date=date(2006, 3, 2),
         education=str(kw.get("education", "Cử nhân Sư phạm")),
         academic_title=None,
-        political_theory=PoliticalTheory.TRUNG_CAP,
         current_position="Giáo viên",
         reelection=kw.get("reelection", Reelection.TAI_CU),
         proposed_post=kw.get("post", Post.CAP_UY_VIEN),

@@ -47,7 +47,6 @@ from models.enums import (
     OrgKind,
     OverrideState,
     PartyRole,
-    PoliticalTheory,
     Post,
     Presence,
     Rating,
@@ -56,7 +55,7 @@ from models.enums import (
     Stage,
 )
 from tasks.status.document import compute_status
-from tests.helpers.factories import add_org
+from tests.helpers.factories import add_org, candidate
 
 PLAN = "ct45-2025"
 STAGE_KEYS = ("personnel", "inspections", "feedback", "training")
@@ -76,17 +75,14 @@ def add_candidate(
 ) -> Candidate:
     """A candidate with its step history; by default a woman under 40 with a master's degree."""
     name = f"Ứng viên {next(_serial)}"
-    cand = Candidate(
-        org_id=org.id,
-        full_name=name,
-        name_key=name.lower(),
+    cand = candidate(
+        org.id,
+        name,
         birth_date=born,
         gender=gender,
-        ethnicity="Kinh",
         joined_on=date(2010, 1, 1),
         education=education,
         academic_title=title,
-        political_theory=PoliticalTheory.TRUNG_CAP,
         current_position="Giáo viên",
         reelection=Reelection.LAN_DAU,
         proposed_post=Post.CAP_UY_VIEN,

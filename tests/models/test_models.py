@@ -27,30 +27,24 @@ from models.enums import (
     OrgKind,
     PoliticalTheory,
     Post,
-    Reelection,
     RemedyStatus,
 )
 from models.migrate import alembic_config
 from models.tree import TreeError, reparent, subtree_ids
-from tests.helpers.factories import add_org
+from tests.helpers.factories import add_org, candidate
 
 pytestmark = pytest.mark.db
 
 
 def _candidate(org_id: int, name: str = "Trần Thị Thu Hà") -> Candidate:
-    return Candidate(
-        org_id=org_id,
-        full_name=name,
-        name_key=name.lower(),
+    return candidate(
+        org_id,
+        name,
         birth_date=date(1980, 5, 17),
-        gender=Gender.NU,
-        ethnicity="Kinh",
         joined_on=date(2005, 3, 2),
         education="Thạc sĩ Quản lý giáo dục",
         political_theory=PoliticalTheory.CAO_CAP,
         current_position="Hiệu trưởng",
-        reelection=Reelection.TAI_CU,
-        proposed_post=Post.BI_THU,
     )
 
 

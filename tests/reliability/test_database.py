@@ -9,7 +9,6 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +29,13 @@ from models.db import (
     write_session,
     write_with_retry,
 )
-from models.enums import Gender, IntakeState, OrgKind, PoliticalTheory, Post, Reelection
+from models.enums import IntakeState, OrgKind
 from models.migrate import alembic_config, downgrade, upgrade
 from models.queries import find_org
 from tasks.intake.exports.forms import write_form
 from tasks.intake.receive import STALE_MESSAGE, ImportOptions, import_file
 from tests.helpers.crash import run_victim, sqlite_integrity
+from tests.helpers.factories import candidate
 from tests.helpers.workbooks import counts, fill_form, nhan_su_book, person, seed_tree
 
 pytestmark = pytest.mark.db
@@ -56,20 +56,7 @@ def _people(n: int, prefix: str = "Nguyễn Văn") -> list[dict[str, Any]]:
 
 
 def _candidate(org_id: int, name: str = "Trần Thị Hoa") -> Candidate:
-    return Candidate(
-        org_id=org_id,
-        full_name=name,
-        name_key=name.lower(),
-        birth_date=date(1980, 1, 2),
-        gender=Gender.NU,
-        ethnicity="Kinh",
-        joined_on=date(2005, 5, 19),
-        education="Cử nhân",
-        political_theory=PoliticalTheory.TRUNG_CAP,
-        current_position="Hiệu phó",
-        reelection=Reelection.TAI_CU,
-        proposed_post=Post.BI_THU,
-    )
+    return candidate(org_id, name)
 
 
 # C1 ---------------------------------------------------------------------------------------
