@@ -20,8 +20,8 @@ from models.db import read_session, write_session
 from models.enums import AuditAction, OrgKind
 from models.settings import Settings, get_settings
 from tasks.core.errors import UserError
-from tests.factories import add_org
-from tests.reliability.workbooks import nhan_su_book, person, seed_tree
+from tests.helpers.factories import add_org
+from tests.helpers.workbooks import nhan_su_book, person, seed_tree
 
 
 def _run(*args: str) -> tuple[int, str]:

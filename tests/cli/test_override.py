@@ -15,7 +15,7 @@ from models.db import read_session, write_session
 from models.enums import OrgKind
 from tasks.core.errors import UserError
 from tasks.status.document import compute_status
-from tests.factories import add_org
+from tests.helpers.factories import add_org
 
 
 def _run(*args: str) -> tuple[int, str]:

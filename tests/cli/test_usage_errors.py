@@ -18,7 +18,7 @@ from flows.cli import app
 from models.db import write_session
 from models.enums import OrgKind
 from tasks.core.errors import UserError
-from tests.factories import add_org
+from tests.helpers.factories import add_org
 
 ENGLISH = re.compile(r"Missing|Invalid|No such|Usage|Error|Try |option\b|argument\b|Aborted")
 
