@@ -20,6 +20,7 @@ from models.tree import at_or_under
 from tasks.core.audit import AUDITED_ENTITIES
 from tasks.core.dates import TZ
 from tasks.core.errors import UsageError, UserError
+from tasks.core.text import vn_decimal
 
 
 def backup(
@@ -37,9 +38,16 @@ def backup(
             f"  pg_dump --format=custom --file {out} '{url.render_as_string(hide_password=True)}'"
         )
         return
+    if out.is_dir():
+        raise UserError(
+            f"'{out}' là một thư mục: --out cần tên một tệp mới (vd. {out / 'sao-luu.sqlite'})."
+        )
     if out.exists():
         raise UserError(f"Tệp {out} đã tồn tại; hãy chọn tên khác.")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    if not out.parent.is_dir():
+        raise UserError(
+            f"Thư mục '{out.parent}' không tồn tại: hãy tạo thư mục trước, hoặc chọn nơi khác."
+        )
     source_path = engine.url.database
     if not source_path:
         raise UserError("Không xác định được tệp cơ sở dữ liệu SQLite.")
@@ -51,7 +59,8 @@ def backup(
         out.unlink(missing_ok=True)
         raise UserError(f"Bản sao lưu không vượt qua kiểm tra toàn vẹn ({ok}); đã xóa.")
     console.print(
-        f"Đã sao lưu vào {out} ({out.stat().st_size / 1_048_576:.1f} MB), kiểm tra toàn vẹn: ok."
+        f"Đã sao lưu vào {out} ({vn_decimal(out.stat().st_size / 1_048_576)} MB), "
+        "kiểm tra toàn vẹn: ok."
     )
 
 

@@ -23,6 +23,7 @@ from flows.cli.common import (
     scope_or_fail,
 )
 from tasks.core.errors import UsageError, UserError
+from tasks.core.text import vn_decimal, vn_int
 
 # Command-line name → (module, flow function); the deployments in prefect.yaml name the same.
 FLOWS: dict[str, tuple[str, str]] = {
@@ -158,16 +159,18 @@ def print_result(flow_name: str, result: Any, seconds: float) -> None:
         snap = result.get("snapshot")
         if isinstance(snap, dict):
             state = "đã ghi" if snap.get("created") else "đã có từ trước, giữ nguyên"
-            console.print(f"Ảnh chụp tiến độ ngày {result['as_of']}: {state}.")
+            day = date.fromisoformat(result["as_of"])
+            console.print(f"Ảnh chụp tiến độ ngày {day:%d/%m/%Y}: {state}.")
     elif isinstance(result, dict) and "summary" in result:
         s = result["summary"]
         console.print(
-            f"{result['stage']}: {s['done']}/{s['applicable']} xong, {s['overdue']} quá hạn, "
-            f"{s['at_risk']} sắp hạn (ngày {result['as_of']})."
+            f"{result['stage']}: {vn_int(s['done'])}/{vn_int(s['applicable'])} xong, "
+            f"{vn_int(s['overdue'])} quá hạn, {vn_int(s['at_risk'])} sắp hạn "
+            f"(ngày {date.fromisoformat(result['as_of']):%d/%m/%Y})."
         )
     elif result is not None:
         console.print(result)
-    console.print(f"Xong luồng {FLOWS[flow_name][1]} trong {seconds:.1f} giây.")
+    console.print(f"Xong luồng {FLOWS[flow_name][1]} trong {vn_decimal(seconds)} giây.")
 
 
 def register(app: typer.Typer) -> None:
