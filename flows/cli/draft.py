@@ -66,6 +66,14 @@ def import_draft_command(
             f"Đã nhập dự thảo phiên bản {result.version} cho {scope.code}: "
             f"{result.sections - 1} mục và mục 'Chung'; chuyển {result.relinked} ý kiến sang phiên bản mới."
         )
+    if parsed.numbered_by_level:
+        console.print(
+            "[yellow]Cảnh báo:[/] các đề mục không ghi số: đã đánh số theo cấp đề mục "
+            "(Heading 1 → I, II…; Heading 2 → 1, 2…; Heading 3 → a, b…). Hãy kiểm tra số các "
+            "mục (daihoi forms gop-y liệt kê chúng) trước khi gửi cho các đơn vị góp ý.",
+            highlight=False,
+            soft_wrap=True,
+        )
     for title in parsed.unnumbered:
         console.print(f"[yellow]Cảnh báo:[/] đề mục không có số, không nhận làm mục: «{title}»")
     if result.orphans:
