@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -77,8 +77,11 @@ class _TomlSource(PydanticBaseSettingsSource):
         path = home / "daihoi.toml"
         if not path.is_file():
             return {}
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        try:
+            with path.open("rb") as fh:
+                data = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as e:
+            raise SettingsError(f"Tệp cấu hình {path} không đúng cú pháp TOML ({e}).") from e
         data.pop("home", None)
         return data
 
@@ -130,10 +133,40 @@ class Settings(BaseSettings):
         return os_user()
 
 
+class SettingsError(ValueError):
+    """The configuration (DAIHOI_… variables or daihoi.toml) holds a value daihoi cannot use;
+    the message is one Vietnamese line naming the setting."""
+
+
+_WHY = {
+    "int_parsing": "không phải số nguyên",
+    "int_type": "không phải số nguyên",
+    "float_parsing": "không phải số",
+    "bool_parsing": "chỉ nhận true hoặc false",
+    "string_type": "cần một chuỗi ký tự",
+}
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    name = "__".join(str(part) for part in loc)
+    return f"DAIHOI_{name.upper()} (hoặc '{'.'.join(str(p) for p in loc)}' trong daihoi.toml)"
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The settings, built once on first use (never at import)."""
-    return Settings()
+    """The settings, built once on first use (never at import); SettingsError when a value is
+    unusable."""
+    try:
+        return Settings()
+    except ValidationError as e:
+        first = e.errors(include_url=False)[0]
+        allowed = str(first.get("ctx", {}).get("expected", "")).replace(" or ", " hoặc ")
+        why = (
+            f"chỉ nhận {allowed}" if allowed else _WHY.get(first["type"], "giá trị không dùng được")
+        )
+        raise SettingsError(
+            f"Cấu hình không hợp lệ: {_where(first['loc'])} = {first.get('input')!r}: {why}."
+        ) from e
 
 
 EXAMPLE_TOML = """\

@@ -25,7 +25,7 @@ from flows.cli import (
     status,
 )
 from models.db import DatabaseBusy, StaleEdit
-from models.settings import get_settings
+from models.settings import SettingsError, get_settings
 from tasks.core.errors import UsageError, UserError, os_error_text
 
 
@@ -131,6 +131,9 @@ def main() -> None:
     except UserError as e:
         print_error(e.message)
         sys.exit(e.exit_code)
+    except SettingsError as e:  # DAIHOI_… or daihoi.toml holds an unusable value
+        print_error(str(e))
+        sys.exit(1)
     except (DatabaseBusy, StaleEdit) as e:  # a busy database or a stale edit: one line, exit 1
         print_error(str(e))
         sys.exit(1)

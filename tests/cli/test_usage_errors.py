@@ -202,3 +202,36 @@ def test_a_user_error_raised_inside_a_flow_run_prints_no_prefect_traceback(
     captured = capfd.readouterr()
     assert "Traceback" not in captured.err + captured.out
     assert "UserError" not in captured.err + captured.out
+
+
+def test_an_unusable_setting_in_run_is_one_line_naming_it(home: Path) -> None:
+    result = _daihoi(["run", "prepare"], {"DAIHOI_TASK_RUNNER": "foo"})
+    assert result.returncode == 1
+    assert _one_line(result.stderr) == (
+        "Lỗi: Cấu hình không hợp lệ: DAIHOI_TASK_RUNNER (hoặc 'task_runner' trong daihoi.toml) "
+        "= 'foo': chỉ nhận 'thread', 'process' hoặc 'dask'."
+    )
+
+
+def test_a_malformed_configuration_file_is_one_line(home: Path) -> None:
+    (home / "daihoi.toml").write_text("issuer = [\n", encoding="utf-8")
+    result = _daihoi(["serve"])
+    assert result.returncode == 1
+    assert "không đúng cú pháp TOML" in _one_line(result.stderr)
+
+
+def test_an_os_error_is_translated_into_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = _daihoi(["init"], {"DAIHOI_HOME": str(blocker / "home")})
+    assert result.returncode == 1
+    assert _one_line(result.stderr) == f"Lỗi: '{blocker / 'home'}' không phải là thư mục."
+
+
+def test_a_folder_given_as_the_draft_says_it_is_a_folder(engine: Engine, tmp_path: Path) -> None:
+    _units(engine)
+    code, stderr = _run("draft", "import", str(tmp_path))
+    assert (code, stderr.strip()) == (
+        1,
+        f"Lỗi: Không nhập được dự thảo: '{tmp_path}' là một thư mục.",
+    )
