@@ -189,7 +189,11 @@ def serve(
         server: subprocess.Popen[bytes] | None = None
         try:
             api = os.environ.get("PREFECT_API_URL")
-            if not api:
+            if api:  # the user's own server: fail fast when it does not answer
+                from flows.cli.run import check_api_reachable
+
+                check_api_reachable()
+            else:
                 check_port_free(host, port)
                 api = f"http://{browser_host(host)}:{port}/api"
                 server = start_server(host, port, api, server_log())

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -235,3 +236,13 @@ def test_a_folder_given_as_the_draft_says_it_is_a_folder(engine: Engine, tmp_pat
         1,
         f"Lỗi: Không nhập được dự thảo: '{tmp_path}' là một thư mục.",
     )
+
+
+def test_serve_on_an_unreachable_server_is_one_line_and_fast(home: Path) -> None:
+    started = time.monotonic()
+    result = _daihoi(["serve"], {"PREFECT_API_URL": "http://127.0.0.1:9/api"})
+    assert result.returncode == 1
+    assert _one_line(result.stderr).startswith(
+        "Lỗi: Không kết nối được máy chủ Prefect tại http://127.0.0.1:9/api"
+    )
+    assert time.monotonic() - started < 60  # not serve's two-minute health wait
