@@ -238,7 +238,7 @@ def test_a_folder_given_as_the_draft_says_it_is_a_folder(engine: Engine, tmp_pat
     )
 
 
-def test_serve_on_an_unreachable_server_is_one_line_and_fast(home: Path) -> None:
+def test_serve_on_an_unreachable_server_is_one_line_and_fast(engine: Engine) -> None:
     started = time.monotonic()
     result = _daihoi(["serve"], {"PREFECT_API_URL": "http://127.0.0.1:9/api"})
     assert result.returncode == 1
