@@ -19,7 +19,6 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
-    Select,
     String,
     Text,
     delete,
@@ -153,15 +152,26 @@ _ROW_COLUMNS = (
 )
 
 
-def _rows(session: Session, stmt: Select[Any]) -> list[AccountRow]:
-    out = []
-    for r in session.execute(stmt).all():
-        last = None if r[10] is None else as_utc(r[10])
-        out.append(AccountRow(*r[:10], last_login_at=last))
-    return out
+def _rows(session: Session, stmt: Any) -> list[AccountRow]:
+    return [
+        AccountRow(
+            id=r[0],
+            login=r[1],
+            role=r[2],
+            org_id=r[3],
+            org_code=r[4],
+            org_name=r[5],
+            org_path=r[6],
+            name=r[7],
+            has_password=bool(r[8]),
+            disabled=bool(r[9]),
+            last_login_at=None if r[10] is None else as_utc(r[10]),
+        )
+        for r in session.execute(stmt).all()
+    ]
 
 
-def _select_rows() -> Select[Any]:
+def _select_rows() -> Any:
     return select(*_ROW_COLUMNS).outerjoin(Organisation, Organisation.id == Account.org_id)
 
 
