@@ -448,3 +448,18 @@ def prune_failures(session: Session, *, before: datetime) -> None:
 def data_version(session: Session) -> int:
     """The current data version (0 for a database that never recorded one)."""
     return int(session.scalar(select(func.max(DataVersion.version))) or 0)
+
+
+def first_units_of_kinds(session: Session, *, kinds: Sequence[str]) -> list[tuple[str, str]]:
+    """(code, name) of the first active organisation (in tree order) of each kind given."""
+    out = []
+    for kind in kinds:
+        row = session.execute(
+            select(Organisation.code, Organisation.name)
+            .where(Organisation.kind == kind, Organisation.status == OrgStatus.ACTIVE)
+            .order_by(Organisation.path)
+            .limit(1)
+        ).first()
+        if row is not None:
+            out.append((row[0], row[1]))
+    return out

@@ -122,7 +122,8 @@ def still_missing(stage: str, entry: dict[str, Any]) -> list[str]:
 
 def notes(stage: str, entry: dict[str, Any]) -> list[str]:
     """Facts beside the state worth saying: warnings, a late submission, open comments."""
-    out = [warning_words(w) for w in entry.get("warnings", []) if w != "late"]
+    said = {"late", "thieu-so-luong-cap-uy"}  # said by still_missing or just below
+    out = [warning_words(w) for w in entry.get("warnings", []) if w not in said]
     if stage == "feedback":
         if entry.get("late"):
             out.append(warning_words("late"))
