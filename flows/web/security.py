@@ -118,10 +118,6 @@ class CrossSiteGuard:
         await self.app(scope, receive, send)
 
 
-class BodyTooLarge(Exception):
-    """The request body grew past its limit while being read."""
-
-
 class BodyLimit:
     """413 beyond `limit_for(path)` bytes: at once from Content-Length, else while reading."""
 
@@ -140,27 +136,31 @@ class BodyLimit:
             return
         seen = 0
         started = False
+        refused = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > limit:
-                    raise BodyTooLarge
+                if seen > limit and not refused:
+                    refused = True
+                    if not started:
+                        await _plain(send, 413, "Nội dung gửi lên quá lớn.")
+                    # The app sees the client gone (FastAPI would turn an exception raised here
+                    # into a 400); the rest of the body is never read.
+                    return {"type": "http.disconnect"}
             return message
 
         async def tracking(message: Message) -> None:
             nonlocal started
+            if refused:
+                return  # the 413 has been sent; whatever the app answers is dropped
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
-        try:
-            await self.app(scope, counted, tracking)
-        except BodyTooLarge:
-            if not started:
-                await _plain(send, 413, "Nội dung gửi lên quá lớn.")
+        await self.app(scope, counted, tracking)
 
 
 def limits(max_form_bytes: int, overrides: dict[str, int] | None = None) -> Callable[[str], int]:

@@ -98,27 +98,24 @@ def _locked_for(session: Session, *, login_sha: str, address: str, now: datetime
 def _fail(
     engine: Engine, *, login_sha: str, address: str, account: AccountRow | None, now: datetime
 ) -> AuthResult:
-    """Record a failure; lock the login (5 in 15 min) or the address (30) when it tips over."""
+    """Record a failure; lock the login (5 in 15 min) or the address (30) when it tips over.
+    The attempt that tips it over is answered as wrong; the lock refuses the next ones."""
 
-    def work(session: Session) -> int:
+    def work(session: Session) -> None:
         q.add_failure(session, login_sha256=login_sha, address=address, at=now)
         events = [_login_event(account, "failure", address, AuditAction.CREATE)]
         since = now - WINDOW
-        locked = 0
         if q.failures_since(session, since=since, login_sha256=login_sha) >= MAX_LOGIN_FAILURES:
             q.set_lock(session, kind="login", key=login_sha, until=now + LOCK)
             events.append(_login_event(account, "throttled", address, AuditAction.CREATE))
-            locked = int(LOCK.total_seconds())
         if q.failures_since(session, since=since, address=address) >= MAX_ADDRESS_FAILURES:
             q.set_lock(session, kind="address", key=address, until=now + LOCK)
             events.append(_login_event(None, "throttled-address", address, AuditAction.CREATE))
-            locked = int(LOCK.total_seconds())
+        if len(events) > 1:
+            q.prune_failures(session, before=now - WINDOW - LOCK)
         record_audit(session, actor=_actor(account), source=SOURCE, events=events)
-        return locked
 
-    locked = write_with_retry(work, engine=engine, changes_data=False)
-    if locked:
-        return AuthResult("throttled", retry_after=locked)
+    write_with_retry(work, engine=engine, changes_data=False)
     return AuthResult("bad")
 
 
