@@ -37,6 +37,7 @@ def _print_code(login: str, code: str, expires: datetime) -> None:
         f"Mã kích hoạt của [bold]{escape(login)}[/] (dùng một lần, hết hạn ngày "
         f"{expires.astimezone(TZ):%d/%m/%Y}): [bold]{code}[/]",
         highlight=False,
+        soft_wrap=True,
     )
     console.print("Người dùng vào trang /kich-hoat, nhập tên đăng nhập, mã này và đặt mật khẩu.")
 

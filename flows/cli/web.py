@@ -24,10 +24,13 @@ def web(
     engine = open_database()
     if not office_account_exists(engine):
         console.print(
-            "Chưa có tài khoản văn phòng: tạo bằng 'daihoi users add vanphong --role van-phong'."
+            "Chưa có tài khoản văn phòng: tạo bằng 'daihoi users add vanphong --role van-phong'.",
+            soft_wrap=True,
         )
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
-    console.print(f"Ứng dụng web: http://{shown}:{port}/  (Ctrl+C để dừng)", highlight=False)
+    console.print(
+        f"Ứng dụng web: http://{shown}:{port}/  (Ctrl+C để dừng)", highlight=False, soft_wrap=True
+    )
     # By its import string: flows.cli never imports flows.web (the two front ends stay apart).
     uvicorn.run("flows.web:create_app", factory=True, host=host, port=port, log_level="warning")
 

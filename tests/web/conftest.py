@@ -84,12 +84,40 @@ def _report(session: object, tmp: Path, kind: str, scope_id: int, name: str) -> 
 def world(engine: Engine, tmp_path: Path) -> World:
     """The tree, a current draft at the root, three archived reports."""
     with write_session(engine) as s:
-        root = add_org(s, "DU-TEST", OrgKind.TREN_CO_SO, name="Đảng bộ Thử nghiệm", congress=date(2025, 6, 1))
-        a = add_org(s, "DB-A", OrgKind.DANG_BO_CO_SO, root, name="Đảng bộ Trường A", congress=date(2025, 4, 10))
-        a1 = add_org(s, "CB-A1", OrgKind.CHI_BO_TRUC_THUOC, a, name="Chi bộ Lê Quý Đôn", congress=date(2025, 3, 20))
-        a2 = add_org(s, "CB-A2", OrgKind.CHI_BO_TRUC_THUOC, a, name=XSS_NAME, congress=date(2025, 3, 25))
-        b = add_org(s, "CB-B", OrgKind.CHI_BO_CO_SO, root, name="Chi bộ Trường B", congress=date(2025, 2, 1))
-        s.add(Draft(scope_org_id=root.id, title="Dự thảo", version=1, is_current=True, deadline=date(2025, 3, 1)))
+        root = add_org(
+            s, "DU-TEST", OrgKind.TREN_CO_SO, name="Đảng bộ Thử nghiệm", congress=date(2025, 6, 1)
+        )
+        a = add_org(
+            s,
+            "DB-A",
+            OrgKind.DANG_BO_CO_SO,
+            root,
+            name="Đảng bộ Trường A",
+            congress=date(2025, 4, 10),
+        )
+        a1 = add_org(
+            s,
+            "CB-A1",
+            OrgKind.CHI_BO_TRUC_THUOC,
+            a,
+            name="Chi bộ Lê Quý Đôn",
+            congress=date(2025, 3, 20),
+        )
+        a2 = add_org(
+            s, "CB-A2", OrgKind.CHI_BO_TRUC_THUOC, a, name=XSS_NAME, congress=date(2025, 3, 25)
+        )
+        b = add_org(
+            s, "CB-B", OrgKind.CHI_BO_CO_SO, root, name="Chi bộ Trường B", congress=date(2025, 2, 1)
+        )
+        s.add(
+            Draft(
+                scope_org_id=root.id,
+                title="Dự thảo",
+                version=1,
+                is_current=True,
+                deadline=date(2025, 3, 1),
+            )
+        )
         s.flush()
         reports = {
             "progress-DB-A": _report(s, tmp_path, "progress", a.id, "progress-a"),

@@ -9,8 +9,8 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from tasks.accounts.permissions import PERMISSIONS, can
 from models.enums import Role
+from tasks.accounts.permissions import PERMISSIONS, can
 from tests.web.conftest import World
 
 ROLES = ("van-phong", "lanh-dao", "to-bien-tap", "don-vi")
@@ -56,6 +56,7 @@ MATRIX: list[tuple[str, str, tuple[int, int, int, int]]] = [
     ("GET", "/mat-khau", (200, 200, 200, 200)),
     ("GET", "/", (303, 303, 303, 303)),
 ]
+
 
 def _path(path: str, world: World) -> str:
     if "{report:" in path:

@@ -23,7 +23,9 @@ def _count(engine: Engine, column: object) -> int:
 
 def _events(engine: Engine, entity: str) -> list[dict[str, object]]:
     with read_session(engine) as s:
-        rows = s.scalars(select(AuditEvent).where(AuditEvent.entity == entity).order_by(AuditEvent.id))
+        rows = s.scalars(
+            select(AuditEvent).where(AuditEvent.entity == entity).order_by(AuditEvent.id)
+        )
         return [r.after or {} for r in rows]
 
 
@@ -47,7 +49,9 @@ def test_a_cross_site_post_is_refused_before_any_work(
     assert r.status_code == 403
     assert (_count(engine, Account.id), _count(engine, AuditEvent.id)) == before
     # and a login from elsewhere never reaches the password check
-    r = office.post("/dang-nhap", data={"login": "vp.office", "password": PASSWORD}, headers=headers)
+    r = office.post(
+        "/dang-nhap", data={"login": "vp.office", "password": PASSWORD}, headers=headers
+    )
     assert r.status_code == 403
 
 
@@ -83,7 +87,10 @@ def test_six_wrong_passwords_lock_the_account_for_fifteen_minutes(
     assert r.status_code == 303
     outcomes = [e["outcome"] for e in _events(engine, "login")]
     assert outcomes.count("failure") == 5 and "throttled" in outcomes and outcomes[-1] == "success"
-    assert all(PASSWORD not in str(e) and "sai-mat-khau-roi" not in str(e) for e in _events(engine, "login"))
+    assert all(
+        PASSWORD not in str(e) and "sai-mat-khau-roi" not in str(e)
+        for e in _events(engine, "login")
+    )
 
 
 def test_thirty_failures_from_one_address_lock_that_address(
@@ -133,7 +140,12 @@ def test_changing_the_password_ends_every_other_session(
     assert r.status_code == 200 and "Đã đổi mật khẩu" in r.text
     assert here.get("/tong-quan").status_code == 200  # this browser got a new session
     assert elsewhere.get("/tong-quan").status_code == 303
-    assert anon.post("/dang-nhap", data={"login": accounts["lanh-dao"], "password": PASSWORD}).status_code == 401
+    assert (
+        anon.post(
+            "/dang-nhap", data={"login": accounts["lanh-dao"], "password": PASSWORD}
+        ).status_code
+        == 401
+    )
     log_in(anon, accounts["lanh-dao"], new)
 
 
@@ -141,7 +153,10 @@ def test_a_password_change_needs_the_current_password_and_a_strong_new_one(
     client_for: Callable[[str], TestClient], accounts: dict[str, str]
 ) -> None:
     c = client_for("lanh-dao")
-    assert c.post("/mat-khau", data={"current": "sai-roi-day-nhe", "password": "x" * 12}).status_code == 401
+    assert (
+        c.post("/mat-khau", data={"current": "sai-roi-day-nhe", "password": "x" * 12}).status_code
+        == 401
+    )
     assert c.post("/mat-khau", data={"current": PASSWORD, "password": "ngan"}).status_code == 400
     r = c.post("/mat-khau", data={"current": PASSWORD, "password": accounts["lanh-dao"].upper()})
     assert len(accounts["lanh-dao"]) < 10 or (r.status_code == 400 and "trùng" in r.text)
@@ -183,7 +198,12 @@ def test_a_login_always_makes_a_new_session_so_a_planted_cookie_is_useless(
 
 @pytest.mark.parametrize(
     "target",
-    ["https://elsewhere.example/", "//elsewhere.example/x", "/\\elsewhere.example", "javascript:alert(1)"],
+    [
+        "https://elsewhere.example/",
+        "//elsewhere.example/x",
+        "/\\elsewhere.example",
+        "javascript:alert(1)",
+    ],
 )
 def test_next_never_leaves_the_app(anon: TestClient, accounts: dict[str, str], target: str) -> None:
     r = anon.post(
@@ -200,7 +220,11 @@ def test_next_inside_the_app_is_followed(anon: TestClient, accounts: dict[str, s
     assert 'name="next" value="/don-vi/CB-A1?as_of=2025-03-01"' in page.text
     r = anon.post(
         "/dang-nhap",
-        data={"login": accounts["van-phong"], "password": PASSWORD, "next": "/don-vi/CB-A1?as_of=2025-03-01"},
+        data={
+            "login": accounts["van-phong"],
+            "password": PASSWORD,
+            "next": "/don-vi/CB-A1?as_of=2025-03-01",
+        },
     )
     assert r.headers["location"] == "/don-vi/CB-A1?as_of=2025-03-01"
 
@@ -217,8 +241,12 @@ def test_the_session_cookie_is_httponly_samesite_lax_and_secure_when_configured(
 
     monkeypatch.setenv("DAIHOI_WEB_SECURE_COOKIES", "true")
     get_settings.cache_clear()
-    secure = TestClient(create_app(get_settings()), base_url="https://testserver",
-                        headers={"Origin": "https://testserver"}, follow_redirects=False)
+    secure = TestClient(
+        create_app(get_settings()),
+        base_url="https://testserver",
+        headers={"Origin": "https://testserver"},
+        follow_redirects=False,
+    )
     r = secure.post("/dang-nhap", data={"login": accounts["van-phong"], "password": PASSWORD})
     assert r.status_code == 303 and "Secure" in r.headers["set-cookie"]
 
@@ -245,8 +273,12 @@ def test_sessions_end_after_eight_idle_hours_and_after_seven_days(
 def test_every_answer_carries_the_csp_and_security_headers(
     client_for: Callable[[str], TestClient], anon: TestClient
 ) -> None:
-    for r in (anon.get("/dang-nhap"), anon.get("/healthz"), client_for("van-phong").get("/tong-quan"),
-              anon.post("/dang-nhap", data={}, headers={"Origin": "https://x.example"})):
+    for r in (
+        anon.get("/dang-nhap"),
+        anon.get("/healthz"),
+        client_for("van-phong").get("/tong-quan"),
+        anon.post("/dang-nhap", data={}, headers={"Origin": "https://x.example"}),
+    ):
         csp = r.headers["content-security-policy"]
         assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp
@@ -288,10 +320,12 @@ def test_a_body_over_the_limit_is_refused_with_413_before_it_is_read(
     big = "x" * (1_048_576 + 10)
     r = office.post("/tai-khoan", data={"login": "a" * 10, "role": "lanh-dao", "name": big})
     assert r.status_code == 413
+
     # a body that lies about its size (or has none declared) is cut off while it is read
     def chunks():  # type: ignore[no-untyped-def]
         for _ in range(40):
             yield b"name=" + b"y" * 65536
+
     r = office.post(
         "/tai-khoan",
         content=chunks(),
