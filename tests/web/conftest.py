@@ -18,7 +18,7 @@ from models.feedback import Draft
 from models.records import ReportArchive
 from models.settings import get_settings
 from tasks.accounts.admin import add_user
-from tests.factories import add_org
+from tests.helpers.factories import add_org
 
 ORIGIN = "http://testserver"
 PASSWORD = "mat-khau-du-dai-1"
