@@ -17,9 +17,11 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from models import stages as sq
 from models.accounts import data_version
 from models.db import read_session
-from tasks.status.document import compute_status
+from models.queries import OrgRef
+from tasks.status.document import StatusResult, status_result, subtree_summary
 from tasks.status.present import lag_days, status_json
 
 Key = tuple[str, date, str | None, int | None, int]
@@ -31,6 +33,7 @@ class CachedStatus:
 
     doc: dict[str, Any]
     version: int
+    result: StatusResult | None = None  # the frames behind the document (subtree sums)
 
     @cached_property
     def text(self) -> str:
@@ -56,6 +59,11 @@ class CachedStatus:
         for i, unit in enumerate(self.doc["units"]):
             out.setdefault(unit["parent"], []).append(i)
         return out
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Unit positions by code."""
+        return {u["code"]: i for i, u in enumerate(self.doc["units"])}
 
     @cached_property
     def search_keys(self) -> list[str]:
@@ -103,8 +111,8 @@ class StatusMemo:
                 with self._lock:
                     found = self._items.get(key)
                 if found is None:
-                    doc = compute_status(session, scope=scope, as_of=as_of, plan=plan, year=year)
-                    found = CachedStatus(doc=doc, version=version)
+                    result = status_result(session, scope=scope, as_of=as_of, plan=plan, year=year)
+                    found = CachedStatus(doc=result.document, version=version, result=result)
                     self._store(key, found)
                 else:
                     with self._lock:
@@ -126,3 +134,54 @@ class StatusMemo:
         """Forget everything (tests)."""
         with self._lock:
             self._items.clear()
+
+
+@dataclass(frozen=True)
+class UnitView:
+    """What a unit's page shows of status: its own stages, its subtree's summary, its direct
+    children's own stages, how many units lie under it."""
+
+    own: dict[str, Any]
+    stages: dict[str, Any]
+    children: list[dict[str, Any]]
+    units: int
+    plan: str
+
+
+def _same_draft(engine: Engine, a: str, b: str) -> bool:
+    """Whether two paths resolve the same current draft (feedback is judged against it)."""
+    with read_session(engine) as session:
+        found = [session.execute(sq.current_draft_query(scope_path=p)).first() for p in (a, b)]
+    ids = [row.id if row is not None else None for row in found]
+    return ids[0] == ids[1]
+
+
+def unit_view(
+    memo: StatusMemo, engine: Engine, *, scope: OrgRef, unit: OrgRef, as_of: date
+) -> UnitView:
+    """A unit's status as `status --org UNIT` states it, read off the scope's cached document
+    when that is the same thing (the unit's own figures depend on its own rows, the plan in
+    force and the current draft; the subtree sums are the same rollup), else computed for the
+    unit itself. A unit page is then a lookup in what the dashboard already holds."""
+    outer = memo.get(engine, scope=scope.code, as_of=as_of)
+    if (
+        unit.code != scope.code
+        and outer.result is not None
+        and _same_draft(engine, scope.path, unit.path)
+    ):
+        entry = outer.doc["units"][outer.index[unit.code]]
+        stages = subtree_summary(outer.result, org_id=unit.id, org_path=unit.path)
+        kids = outer.children.get(unit.code, [])
+        units = next(iter(stages.values()))["units"]
+        return UnitView(
+            entry["stages"], stages, [outer.doc["units"][i] for i in kids], units, outer.doc["plan"]
+        )
+    own = outer if unit.code == scope.code else memo.get(engine, scope=unit.code, as_of=as_of)
+    kids = own.children.get(unit.code, [])
+    return UnitView(
+        own.doc["self"]["stages"],
+        own.doc["stages"],
+        [own.doc["units"][i] for i in kids],
+        len(own.doc["units"]),
+        own.doc["plan"],
+    )

@@ -153,3 +153,36 @@ def test_the_memo_keys_by_scope_day_plan_and_year(engine: Engine, world: World) 
     with write_session(engine):
         pass
     assert memo.get(engine, scope="DU-TEST", as_of=date(2025, 3, 15)) is not a
+
+
+def test_a_unit_page_read_off_the_scope_document_equals_status_of_that_unit(engine: Engine) -> None:
+    """The unit page's shortcut (the scope's cached document) states exactly what
+    `status --org UNIT` states: own stages, subtree summary, children, unit count."""
+    from models.queries import find_org, find_root
+    from tasks.demo.seed import seed_demo
+    from tasks.status.document import compute_status
+    from tasks.status.memo import StatusMemo, unit_view
+
+    seed_demo(engine, scale="committee")
+    memo = StatusMemo()
+    day = date(2025, 3, 15)
+    with read_session(engine) as s:
+        root = find_root(s)
+        doc = compute_status(s, scope=None, as_of=day)
+        parents = {u["parent"] for u in doc["units"]}
+        codes = [u["code"] for u in doc["units"] if u["code"] in parents]
+        codes += [u["code"] for u in doc["units"][::7]]
+        refs = {c: find_org(s, code=c) for c in codes}
+    assert len([c for c in codes if c in parents]) >= 3
+    for code, ref in refs.items():
+        view = unit_view(memo, engine, scope=root, unit=ref, as_of=day)
+        with read_session(engine) as s:
+            want = compute_status(s, scope=code, as_of=day)
+        assert view.own == want["self"]["stages"], code
+        assert view.stages == want["stages"], code
+        assert view.units == len(want["units"]), code
+        direct = [u for u in want["units"] if u["parent"] == code]
+        assert [(c["code"], c["stages"]) for c in view.children] == [
+            (u["code"], u["stages"]) for u in direct
+        ], code
+    assert memo.misses == 1  # every unit page came from the one scope document

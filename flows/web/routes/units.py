@@ -18,6 +18,7 @@ from models.enums import Role
 from models.listings import congress_facts, unit_intakes, unit_reports
 from models.settings import get_settings
 from tasks.accounts.permissions import DRAFTING_REPORT
+from tasks.status.memo import unit_view
 from tasks.status.missing import notes, still_missing
 
 router = APIRouter()
@@ -34,20 +35,19 @@ def unit_page(
     unit = access.target
     assert unit is not None  # {code} resolved by the scope dependency
     day, day_error = asked_day(request, as_of)
-    cached = memo_of(request).get(engine_of(request), scope=unit.code, as_of=day)
-    doc = cached.doc
-    own = doc["self"]["stages"]
+    assert access.root is not None  # a unit was found inside it
+    view = unit_view(memo_of(request), engine_of(request), scope=access.root, unit=unit, as_of=day)
+    own = view.own
     stages = [
         {
             "stage": stage,
             "entry": own[stage],
             "missing": still_missing(stage, own[stage]),
             "notes": notes(stage, own[stage]),
-            "summary": doc["stages"][stage],
+            "summary": view.stages[stage],
         }
         for stage in ("personnel", "inspections", "feedback", "training")
     ]
-    children = [cached.doc["units"][i] for i in cached.children.get(unit.code, [])]
     kinds = frozenset({DRAFTING_REPORT}) if access.role == Role.TO_BIEN_TAP else None
     with read_session(engine_of(request)) as session:
         reports = unit_reports(session, org_id=unit.id, kinds=kinds)
@@ -58,12 +58,12 @@ def unit_page(
         "nav": "tong-quan",
         "access": access,
         "unit": unit,
-        "doc": doc,
+        "view": view,
         "day": day,
         "day_error": day_error,
         "stages": stages,
-        "children": children,
-        "has_units": bool(doc["units"]),
+        "children": view.children,
+        "has_units": view.units > 0,
         "reports": reports,
         "intakes": intakes,
         "congress": congress,
