@@ -19,7 +19,7 @@ PASSWORD = "bench-mat-khau-1"
 
 def _quantile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def _serve(app: Any) -> tuple[Any, threading.Thread, str]:

@@ -106,19 +106,48 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         with read_session(engine) as s:
             unit_org = first_units_of_kinds(s, kinds=[UNIT_KINDS[0].value])[0][0]
         now = utcnow()
-        office = add_user(engine, login="vanphong", role=Role.VAN_PHONG, org_code=None,
-                          name="Văn phòng Đảng ủy", password=None, actor="test", source="test", now=now)
-        unit = add_user(engine, login=unit_org, role=Role.DON_VI, org_code=unit_org, name=None,
-                        password=None, actor="test", source="test", now=now)
+        office = add_user(
+            engine,
+            login="vanphong",
+            role=Role.VAN_PHONG,
+            org_code=None,
+            name="Văn phòng Đảng ủy",
+            password=None,
+            actor="test",
+            source="test",
+            now=now,
+        )
+        unit = add_user(
+            engine,
+            login=unit_org,
+            role=Role.DON_VI,
+            org_code=unit_org,
+            name=None,
+            password=None,
+            actor="test",
+            source="test",
+            now=now,
+        )
         assert office is not None and unit is not None
         # a second office account with its password set, for the checks that need a login
-        add_user(engine, login="kiemtra", role=Role.VAN_PHONG, org_code=None, name="Kiểm tra",
-                 password="mat-khau-kiem-tra-1", actor="test", source="test", now=now)
+        add_user(
+            engine,
+            login="kiemtra",
+            role=Role.VAN_PHONG,
+            org_code=None,
+            name="Kiểm tra",
+            password="mat-khau-kiem-tra-1",
+            actor="test",
+            source="test",
+            now=now,
+        )
         from flows.web import create_app
 
         port = _free_port()
         server = uvicorn.Server(
-            uvicorn.Config(create_app(get_settings()), host="127.0.0.1", port=port, log_level="warning")
+            uvicorn.Config(
+                create_app(get_settings()), host="127.0.0.1", port=port, log_level="warning"
+            )
         )
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
@@ -127,8 +156,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             time.sleep(0.05)
         assert server.started, "uvicorn did not start"
         try:
-            yield Site(f"http://127.0.0.1:{port}", "vanphong", office.code, unit_org, unit.code,
-                       unit_org, "mat-khau-trinh-duyet-1")
+            yield Site(
+                f"http://127.0.0.1:{port}",
+                "vanphong",
+                office.code,
+                unit_org,
+                unit.code,
+                unit_org,
+                "mat-khau-trinh-duyet-1",
+            )
         finally:
             server.should_exit = True
             thread.join(timeout=10)
@@ -139,7 +175,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 @pytest.fixture
 def context(browser: Any) -> Iterator[Any]:
     """A fresh browser profile (no cookies), Vietnamese, laptop-sized."""
-    ctx = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN",
-                              accept_downloads=True)
+    ctx = browser.new_context(
+        viewport={"width": 1366, "height": 900}, locale="vi-VN", accept_downloads=True
+    )
     yield ctx
     ctx.close()

@@ -51,8 +51,11 @@ def test_every_page_passes_axe_with_no_serious_or_critical_violation(
         page = office_page if logged_in else anon
         page.goto(site.url + path.replace("{unit}", site.unit_org))
         violations = axe.run(page).response["violations"]
-        bad = [(v["id"], v["impact"], len(v["nodes"])) for v in violations
-               if v["impact"] in ("serious", "critical")]
+        bad = [
+            (v["id"], v["impact"], len(v["nodes"]))
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
         if bad:
             found[path] = bad
     assert found == {}
@@ -103,7 +106,19 @@ def test_a_state_is_never_told_by_colour_alone(office_page: Any, site: Site) -> 
             ".chip, td.cell", "els => els.map(e => e.innerText.trim())"
         )
         assert texts, path
-        words = ("Xong", "Hoàn thành", "hạn", "Chưa", "Không áp dụng", "Đúng", "Nguy cơ", "Đạt", "Đang dùng", "khóa", "kích hoạt")
+        words = (
+            "Xong",
+            "Hoàn thành",
+            "hạn",
+            "Chưa",
+            "Không áp dụng",
+            "Đúng",
+            "Nguy cơ",
+            "Đạt",
+            "Đang dùng",
+            "khóa",
+            "kích hoạt",
+        )
         symbols = "✓●!✕○–⊘…"
         assert all(any(w in t for w in words) and t[0] in symbols for t in texts), [
             t for t in texts if not (t and t[0] in symbols)

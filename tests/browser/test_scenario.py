@@ -12,7 +12,9 @@ from openpyxl import load_workbook
 from tests.browser.conftest import ARTIFACTS, Site
 
 
-def test_activate_open_the_dashboard_filter_drill_down_and_download(context: Any, site: Site) -> None:
+def test_activate_open_the_dashboard_filter_drill_down_and_download(
+    context: Any, site: Site
+) -> None:
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
