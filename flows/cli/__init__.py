@@ -23,6 +23,8 @@ from flows.cli import (
     serve,
     setup,
     status,
+    users,
+    web,
 )
 from models.db import DatabaseBusy, StaleEdit
 from models.settings import SettingsError, get_settings
@@ -116,7 +118,20 @@ def _root(
         get_settings.cache_clear()
 
 
-for module in (setup, demo, draft, status, run, serve, report, override, maintenance, intake):
+for module in (
+    setup,
+    demo,
+    draft,
+    status,
+    run,
+    serve,
+    report,
+    override,
+    maintenance,
+    intake,
+    users,
+    web,
+):
     module.register(app)
 
 

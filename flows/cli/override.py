@@ -161,8 +161,8 @@ def revoke_command(
 
     Ví dụ: daihoi override revoke 12 --reason "Quyết định nhầm đơn vị"
     """
-    from flows.cli.status import default_as_of
     from tasks.core.overrides import revoke
+    from tasks.status.present import default_as_of
 
     day = optional_date(from_, "--from")
     who = (actor or "").strip() or get_settings().actor_name

@@ -105,9 +105,9 @@ def check_flow_params(flow_name: str, org: str | None, day: date | None, plan: s
         if org is not None or plan is not None:
             raise UsageError(f"Luồng '{flow_name}' không nhận --org hay --plan.")
         return
-    from flows.cli.status import default_as_of
     from models.db import read_session
     from tasks.core.plans import choose_plan
+    from tasks.status.present import default_as_of
 
     with read_session() as session:
         scope_or_fail(session, org)

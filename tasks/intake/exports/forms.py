@@ -15,8 +15,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy.orm import Session
 
-from models.queries import OrgRef, get_meta
-from tasks.core.dates import today
+from models.queries import OrgRef
 from tasks.intake.exports.form_lists import FormLists, RefSheet, form_lists, lop_tap_huan_rows
 from tasks.intake.forms.registry import get_importer
 from tasks.intake.pipeline.cells import STATUS_MERGED
@@ -24,6 +23,7 @@ from tasks.intake.pipeline.error_workbook import set_text
 from tasks.intake.pipeline.spec import ColumnSpec, FormSpec, SheetSpec, load_form
 from tasks.intake.pipeline.workbook import META_SHEET
 from tasks.intake.versions import latest_version
+from tasks.status.present import default_as_of
 
 HEADER_ROW = 4
 DATE_FORMAT = "DD/MM/YYYY"
@@ -216,10 +216,7 @@ def _sheet(
 
 def form_as_of(session: Session, as_of: date | None) -> date:
     """The day a form states the facts of: as asked, else a demo's date, else today."""
-    if as_of is not None:
-        return as_of
-    recorded = get_meta(session, "demo_as_of")
-    return date.fromisoformat(recorded) if recorded else today()
+    return as_of if as_of is not None else default_as_of(session)
 
 
 def build_workbook(
