@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from models.bulk import existing_rows, upsert
+from models.bulk import existing_rows, insert_rows, update_rows, upsert
 from models.enums import OrgStatus
 from models.org import Congress, Organisation, OrgLink
 from models.queries import OrgRef
@@ -42,12 +42,11 @@ def move_orgs(session: Session, ctx: ImportContext, moves: list[dict[str, Any]])
     """Set parents and keep the link history: close the open link, open a new one."""
     if not moves:
         return
-    table = table_of(Organisation)
-    session.execute(
-        update(table)
-        .where(table.c.id == bindparam("b_id"))
-        .values(parent_id=bindparam("parent_id")),
-        [{"b_id": m["org_id"], "parent_id": m["parent_id"]} for m in moves],
+    update_rows(
+        session,
+        model=Organisation,
+        rows=[{"id": m["org_id"], "parent_id": m["parent_id"]} for m in moves],
+        fields=("parent_id",),
     )
     links = table_of(OrgLink)
     moved = [m for m in moves if not m["new"]]
@@ -58,9 +57,10 @@ def move_orgs(session: Session, ctx: ImportContext, moves: list[dict[str, Any]])
             .values(valid_to=ctx.received_on),
             [{"b_id": m["org_id"]} for m in moved],
         )
-    session.execute(
-        insert(OrgLink).execution_options(render_nulls=True),
-        [
+    insert_rows(
+        session,
+        model=OrgLink,
+        rows=[
             {
                 "org_id": m["org_id"],
                 "parent_id": m["parent_id"],
@@ -69,6 +69,7 @@ def move_orgs(session: Session, ctx: ImportContext, moves: list[dict[str, Any]])
             }
             for m in moves
         ],
+        render_nulls=True,
     )
 
 
