@@ -14,6 +14,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+# Raised by write_with_retry; re-exported for callers that import them from here.
+from models.errors import DatabaseBusy as DatabaseBusy
+from models.errors import StaleEdit as StaleEdit
 from models.settings import get_settings
 
 _engines: dict[str, Engine] = {}
@@ -132,14 +135,6 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
     bind = engine.execution_options(sqlite_begin="IMMEDIATE") if is_sqlite(engine) else engine
     with sessionmaker(bind, expire_on_commit=False)() as session, session.begin():
         yield session
-
-
-class DatabaseBusy(RuntimeError):
-    """The database stayed busy (or kept conflicting) through every retry."""
-
-
-class StaleEdit(RuntimeError):
-    """A record changed after the person editing it read it (its version moved on)."""
 
 
 STALE_EDIT_MESSAGE = (

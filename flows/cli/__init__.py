@@ -7,8 +7,7 @@ import sys
 import typer
 
 from flows.cli import demo, draft, intake, maintenance, override, report, run, setup, status
-from models.db import DatabaseBusy, StaleEdit
-from tasks.core.errors import UserError
+from models.errors import DaihoiError
 
 app = typer.Typer(
     name="daihoi",
@@ -40,16 +39,10 @@ def main() -> None:
             reconfigure(encoding="utf-8")
     try:
         app()
-    except UserError as e:
+    except DaihoiError as e:  # the user's mistake, a busy database, a stale edit: one line
         from flows.cli.common import err_console
 
         err_console.print(f"[bold red]Lỗi:[/] {e.message}", highlight=False)
         sys.exit(e.exit_code)
-    except (DatabaseBusy, StaleEdit) as e:  # a busy database or a stale edit: one line, exit 1
-        from flows.cli.common import err_console
-
-        err_console.print(f"[bold red]Lỗi:[/] {e}", highlight=False)
-        sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(1)
-
