@@ -39,7 +39,6 @@ class WrittenForm:
     form: str
     version: int
     rows: int
-    base_version: int
 
 
 def default_form_path(form: str, org_code: str) -> Path:
@@ -158,8 +157,9 @@ def _sheet(
 
 def build_workbook(
     session: Session, *, form: str, org: OrgRef, prefill: bool = True
-) -> tuple[Workbook, int, int]:
-    """The form's workbook for a unit, pre-filled where the form has rows; (book, rows, base)."""
+) -> tuple[Workbook, int]:
+    """The form's workbook for a unit, pre-filled where the form has rows; (book, rows). Its
+    `_meta` sheet names the version of the unit's data it was filled from (base_version)."""
     spec = load_form(form)
     importer = get_importer(form)
     data: dict[str, list[dict[str, Any]]] = {}
@@ -184,14 +184,12 @@ def build_workbook(
     meta.sheet_state = "hidden"
     book.active = 0
     book.properties.creator = "daihoi"
-    return book, sum(len(v) for v in data.values()), base
+    return book, sum(len(v) for v in data.values())
 
 
 def write_form(session: Session, *, form: str, org: OrgRef, out: Path) -> WrittenForm:
     """Write the unit's workbook for `form` to `out`."""
-    book, rows, base = build_workbook(session, form=form, org=org)
+    book, rows = build_workbook(session, form=form, org=org)
     out.parent.mkdir(parents=True, exist_ok=True)
     book.save(out)
-    return WrittenForm(
-        path=out, form=form, version=load_form(form).version, rows=rows, base_version=base
-    )
+    return WrittenForm(path=out, form=form, version=load_form(form).version, rows=rows)
