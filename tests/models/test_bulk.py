@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session
 
-from models import Course, Inspection, Organisation, Remedy
+from models import Course, Remedy
 from models.bulk import (
     IN_CHUNK,
     chunked,
@@ -24,13 +24,9 @@ from models.bulk import (
     upsert,
 )
 from models.db import read_session, write_session
-from models.enums import (
-    InspectionForm,
-    InspectionKind,
-    InspectionTarget,
-    OrgKind,
-    RemedyStatus,
-)
+from models.enums import RemedyStatus
+from tests.helpers.records import make_record
+from tests.helpers.workbooks import seed_tree
 
 pytestmark = pytest.mark.db
 
@@ -160,31 +156,13 @@ def test_upsert_writes_one_executemany_per_kind_of_change(engine: Engine) -> Non
 
 
 def _remedy(engine: Engine) -> tuple[int, int]:
-    """An organisation, one inspection of it and one remedy: (inspection id, remedy id)."""
-    with write_session(engine) as s:
-        org = Organisation(code="CB-1", name="Chi bộ 1", kind=OrgKind.CHI_BO_CO_SO)
-        s.add(org)
-        s.flush()
-        inspection = Inspection(
-            org_id=org.id,
-            code="KT-1",
-            kind=InspectionKind.KIEM_TRA,
-            form=InspectionForm.THUONG_XUYEN,
-            target=InspectionTarget.TO_CHUC,
-            started_on=date(2025, 1, 6),
-        )
-        s.add(inspection)
-        s.flush()
-        remedy = Remedy(
-            inspection_id=inspection.id,
-            seq=1,
-            requirement="Bổ sung hồ sơ",
-            due_on=date(2025, 3, 1),
-            status=RemedyStatus.CHUA,
-        )
-        s.add(remedy)
-        s.flush()
-        return inspection.id, remedy.id
+    """One remedy of an inspection of CB-A: (inspection id, remedy id)."""
+    seed_tree()
+    _model, remedy_id, _field = make_record("remedy")
+    with read_session(engine) as s:
+        remedy = s.get(Remedy, remedy_id)
+        assert remedy is not None
+        return remedy.inspection_id, remedy_id
 
 
 def test_upsert_bumps_the_version_and_refuses_a_moved_one(engine: Engine) -> None:
@@ -193,7 +171,7 @@ def test_upsert_bumps_the_version_and_refuses_a_moved_one(engine: Engine) -> Non
     row = {
         "inspection_id": inspection_id,
         "seq": 1,
-        "requirement": "Bổ sung hồ sơ đảng viên",
+        "requirement": "Bổ sung biên bản và hồ sơ",
         "due_on": date(2025, 3, 1),
         "status": RemedyStatus.CHUA,
         "completed_on": None,
