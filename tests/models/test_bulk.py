@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,14 +37,16 @@ SQLITE_DEFAULT_LIMIT = 32_766
 
 
 @contextmanager
-def writes(engine: Engine) -> Iterator[list[str]]:
-    """The INSERT / UPDATE / DELETE statements run on the engine meanwhile."""
+def writes(engine: Engine, table: str = "course") -> Iterator[list[str]]:
+    """The INSERT / UPDATE / DELETE statements run on `table` meanwhile (a write transaction's
+    own bookkeeping, such as the data version, is not counted)."""
     seen: list[str] = []
+    target = re.compile(rf'^(INSERT INTO|UPDATE|DELETE FROM) "?{table}"?\b', re.IGNORECASE)
 
     def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        verb = statement.lstrip().split(None, 1)[0].upper()
-        if verb in {"INSERT", "UPDATE", "DELETE"}:
-            seen.append(verb)
+        found = target.match(statement.lstrip())
+        if found:
+            seen.append(found.group(1).split()[0].upper())
 
     event.listen(engine, "before_cursor_execute", note)
     try:
