@@ -4,15 +4,13 @@ trail's query."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from models.enums import AuditAction
+from models.listings import AuditEntry
 from models.org import Organisation
 from models.records import AuditEvent
 from models.tree import at_or_under
@@ -36,22 +34,6 @@ def backup_sqlite(*, source: str, out: Path) -> str:
     return verdict
 
 
-@dataclass(frozen=True)
-class AuditEntry:
-    """One audit event with the code of its organisation (None when it has none)."""
-
-    id: int
-    at: datetime
-    actor: str
-    entity: str
-    entity_id: int | None
-    org_code: str | None
-    action: AuditAction
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    source: str | None
-
-
 def audit_events(
     session: Session,
     *,
@@ -61,7 +43,8 @@ def audit_events(
     limit: int,
 ) -> list[AuditEntry]:
     """At most `limit` audit events, oldest first: of one entity kind, of organisations at or
-    under a path, from a moment on (each filter only when given)."""
+    under a path, from a moment on (each filter only when given). Times as the database
+    returns them (the web's newest-first page is models.listings.audit_page)."""
     stmt = (
         select(
             AuditEvent.id,

@@ -13,7 +13,8 @@ from rich.table import Table
 
 from flows.cli.common import console, open_database, optional_date, scope_or_fail
 from models.db import is_sqlite, read_session
-from models.maintenance import AuditEntry, audit_events, backup_sqlite, pg_dump_command
+from models.listings import AuditEntry
+from models.maintenance import audit_events, backup_sqlite, pg_dump_command
 from tasks.core.dates import TZ
 from tasks.core.errors import UserError
 
