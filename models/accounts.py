@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, db_enum
+from models.bulk import chunked, select_in
 from models.enums import OrgStatus, Role
 from models.org import Organisation
 
@@ -261,10 +262,9 @@ def units_without_account(session: Session) -> list[tuple[int, str, str]]:
 
 
 def existing_logins(session: Session, *, keys: Sequence[str]) -> set[str]:
-    """Which of these login keys are taken (one query)."""
-    if not keys:
-        return set()
-    return set(session.scalars(select(Account.login_key).where(Account.login_key.in_(keys))))
+    """Which of these login keys are taken (one query per IN_CHUNK keys)."""
+    stmt = select(Account.login_key)
+    return {str(r[0]) for r in select_in(session, stmt, column=Account.login_key, values=keys)}
 
 
 def add_unit_accounts(session: Session, *, units: Sequence[tuple[int, str, str]]) -> None:
@@ -327,9 +327,7 @@ def replace_codes(
     """Give each account (id, code SHA-256) one fresh code, dropping its unused older ones."""
     if not codes:
         return
-    ids = [a for a, _ in codes]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in chunked([a for a, _ in codes]):
         session.execute(
             delete(ActivationCode).where(
                 ActivationCode.account_id.in_(chunk), ActivationCode.used_at.is_(None)

@@ -14,6 +14,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+# Raised by write_with_retry; re-exported for callers that import them from here.
+from models.errors import DatabaseBusy as DatabaseBusy
+from models.errors import StaleEdit as StaleEdit
 from models.settings import get_settings
 
 _engines: dict[str, Engine] = {}
@@ -150,14 +153,6 @@ def write_session(engine: Engine | None = None, *, changes_data: bool = True) ->
         if changes_data:
             # Last, so PostgreSQL holds the counter's row lock only for the commit itself.
             bump_data_version(session)
-
-
-class DatabaseBusy(RuntimeError):
-    """The database stayed busy (or kept conflicting) through every retry."""
-
-
-class StaleEdit(RuntimeError):
-    """A record changed after the person editing it read it (its version moved on)."""
 
 
 STALE_EDIT_MESSAGE = (

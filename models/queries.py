@@ -1,20 +1,23 @@
-"""Small shared queries: resolving a scope by code, the root, demo markers."""
+"""Small shared queries: organisations by code (one or many), the root, demo markers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.enums import OrgKind
+from models.bulk import select_in
+from models.enums import OrgKind, OrgStatus
 from models.org import Organisation
 from models.records import AppMeta
 
 
 @dataclass(frozen=True)
 class OrgRef:
-    """What callers need to know of an organisation: ids and codes, never ORM objects."""
+    """The one reference to an organisation callers pass around: ids, code, place in the tree
+    and status, never an ORM object."""
 
     id: int
     code: str
@@ -23,14 +26,43 @@ class OrgRef:
     path: str
     depth: int
     parent_id: int | None
+    status: OrgStatus
+
+    @property
+    def active(self) -> bool:
+        """The organisation has not been dissolved or merged."""
+        return self.status == OrgStatus.ACTIVE
 
 
 class UnknownOrganisation(LookupError):
     """No organisation has that code (or the registry is empty)."""
 
 
-def _ref(row: Organisation) -> OrgRef:
-    return OrgRef(row.id, row.code, row.name, row.kind, row.path, row.depth, row.parent_id)
+def org_ref(row: Organisation) -> OrgRef:
+    """The reference to a loaded organisation."""
+    return OrgRef(
+        row.id, row.code, row.name, row.kind, row.path, row.depth, row.parent_id, row.status
+    )
+
+
+_REF_COLUMNS = (
+    Organisation.id,
+    Organisation.code,
+    Organisation.name,
+    Organisation.kind,
+    Organisation.path,
+    Organisation.depth,
+    Organisation.parent_id,
+    Organisation.status,
+)
+
+
+def orgs_by_code(session: Session, *, codes: Iterable[str]) -> dict[str, OrgRef]:
+    """The organisations with these codes, keyed by upper-cased code (codes are stored
+    upper-case, so the stored code's index answers). One statement per IN_CHUNK codes."""
+    wanted = sorted({c.strip().upper() for c in codes})
+    rows = select_in(session, select(*_REF_COLUMNS), column=Organisation.code, values=wanted)
+    return {str(r.code).upper(): OrgRef(*r) for r in rows}
 
 
 def find_org(session: Session, *, code: str) -> OrgRef:
@@ -40,7 +72,7 @@ def find_org(session: Session, *, code: str) -> OrgRef:
     ).one_or_none()
     if row is None:
         raise UnknownOrganisation(code)
-    return _ref(row)
+    return org_ref(row)
 
 
 def find_root(session: Session) -> OrgRef:
@@ -53,7 +85,7 @@ def find_root(session: Session) -> OrgRef:
     ).one_or_none()
     if row is None:
         raise UnknownOrganisation("")
-    return _ref(row)
+    return org_ref(row)
 
 
 def resolve_scope(session: Session, *, code: str | None) -> OrgRef:

@@ -100,7 +100,6 @@ class Settings(BaseSettings):
     task_runner: Literal["thread", "process", "dask"] = "thread"
     # A Dask scheduler (tcp://host:8786) for `dask`; none: a local cluster per flow run.
     dask_address: str | None = None
-    timezone: str = "Asia/Ho_Chi_Minh"
     term: str = "2025-2030"
     margins_mm: tuple[float, float, float, float] = (20, 20, 30, 15)
     issuer: Issuer = Field(default_factory=Issuer)

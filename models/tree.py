@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, String, and_, func, literal, select, update
 from sqlalchemy.orm import Session
 
+from models.bulk import update_rows
 from models.enums import OrgStatus
 from models.org import Organisation, OrgLink
 
@@ -76,9 +77,7 @@ def rebuild_paths(session: Session) -> int:
         p = resolve(org_id)
         if current[org_id] != p:
             changes.append({"id": org_id, "path": p, "depth": p.count("/") - 1})
-    if changes:
-        # ORM bulk UPDATE by primary key: one executemany.
-        session.execute(update(Organisation), changes)
+    update_rows(session, model=Organisation, rows=changes, fields=("path", "depth"))
     return len(changes)
 
 

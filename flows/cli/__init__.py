@@ -26,9 +26,9 @@ from flows.cli import (
     users,
     web,
 )
-from models.db import DatabaseBusy, StaleEdit
+from models.errors import DaihoiError
 from models.settings import SettingsError, get_settings
-from tasks.core.errors import UsageError, UserError, os_error_text
+from tasks.core.errors import UsageError, os_error_text
 
 
 class DaihoiGroup(TyperGroup):
@@ -143,13 +143,10 @@ def main() -> None:
             reconfigure(encoding="utf-8")
     try:
         app(prog_name="daihoi")
-    except UserError as e:
+    except DaihoiError as e:  # the user's mistake, a busy database, a stale edit: one line
         print_error(e.message)
         sys.exit(e.exit_code)
     except SettingsError as e:  # DAIHOI_… or daihoi.toml holds an unusable value
-        print_error(str(e))
-        sys.exit(1)
-    except (DatabaseBusy, StaleEdit) as e:  # a busy database or a stale edit: one line, exit 1
         print_error(str(e))
         sys.exit(1)
     except OSError as e:  # a file or folder the user named: missing, a folder, no permission

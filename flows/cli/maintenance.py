@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -11,12 +10,11 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
-from sqlalchemy import select
 
 from flows.cli.common import console, open_database, optional_date, scope_or_fail
 from models.db import is_sqlite, read_session
-from models.records import AuditEvent
-from models.tree import at_or_under
+from models.listings import AuditEntry
+from models.maintenance import audit_events, backup_sqlite, pg_dump_command
 from tasks.core.audit import AUDITED_ENTITIES
 from tasks.core.dates import TZ
 from tasks.core.errors import UsageError, UserError
@@ -32,11 +30,8 @@ def backup(
     """
     engine = open_database()
     if not is_sqlite(engine):
-        url = engine.url.set(drivername="postgresql")
         console.print("Với PostgreSQL, hãy sao lưu bằng pg_dump:")
-        console.print(
-            f"  pg_dump --format=custom --file {out} '{url.render_as_string(hide_password=True)}'"
-        )
+        console.print(f"  {pg_dump_command(engine, out=out)}")
         return
     if out.is_dir():
         raise UserError(
@@ -51,12 +46,8 @@ def backup(
     source_path = engine.url.database
     if not source_path:
         raise UserError("Không xác định được tệp cơ sở dữ liệu SQLite.")
-    # The online backup API copies a consistent snapshot even while others write (WAL).
-    with sqlite3.connect(source_path) as src, sqlite3.connect(out) as dst:
-        src.backup(dst)
-        ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
+    ok = backup_sqlite(source=source_path, out=out)
     if ok != "ok":
-        out.unlink(missing_ok=True)
         raise UserError(f"Bản sao lưu không vượt qua kiểm tra toàn vẹn ({ok}); đã xóa.")
     console.print(
         f"Đã sao lưu vào {out} ({vn_decimal(out.stat().st_size / 1_048_576)} MB), "
@@ -69,14 +60,14 @@ def local_time(at: datetime) -> datetime:
     return (at if at.tzinfo is not None else at.replace(tzinfo=UTC)).astimezone(TZ)
 
 
-def _event_json(event: AuditEvent, code: str | None) -> dict[str, Any]:
+def _event_json(event: AuditEntry) -> dict[str, Any]:
     return {
         "id": event.id,
         "at": local_time(event.at).isoformat(),
         "actor": event.actor,
         "entity": event.entity,
         "entity_id": event.entity_id,
-        "org": code,
+        "org": event.org_code,
         "action": event.action.value,
         "before": event.before,
         "after": event.after,
@@ -106,8 +97,6 @@ def audit(
 
     Ví dụ: daihoi audit --entity candidate --org CB-THPT-LQD --since 01/03/2025
     """
-    from models.org import Organisation
-
     day = optional_date(since, "--since")
     if entity is not None and entity not in AUDITED_ENTITIES:
         raise UsageError(
@@ -117,37 +106,28 @@ def audit(
         raise UsageError(f"--limit: cần một số nguyên dương (đã cho {limit}).")
     engine = open_database()
     with read_session(engine) as session:
-        stmt = (
-            select(AuditEvent, Organisation.code)
-            .outerjoin(Organisation, Organisation.id == AuditEvent.org_id)
-            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-            .limit(limit)
+        scope = scope_or_fail(session, org) if org else None
+        rows = audit_events(
+            session,
+            entity=entity,
+            scope_path=scope.path if scope else None,
+            since=datetime.combine(day, time.min, tzinfo=TZ).astimezone(UTC) if day else None,
+            limit=limit,
         )
-        if entity:
-            stmt = stmt.where(AuditEvent.entity == entity)
-        if org:
-            scope = scope_or_fail(session, org)
-            stmt = stmt.where(at_or_under(scope.path))
-        if day:
-            since_at = datetime.combine(day, time.min, tzinfo=TZ).astimezone(UTC)
-            stmt = stmt.where(AuditEvent.at >= since_at)
-        rows = session.execute(stmt).all()
     if as_json:
-        for event, code in rows:
-            sys.stdout.write(
-                json.dumps(_event_json(event, code), ensure_ascii=False, default=str) + "\n"
-            )
+        for event in rows:
+            sys.stdout.write(json.dumps(_event_json(event), ensure_ascii=False, default=str) + "\n")
         return
     table = Table(title=f"Nhật ký thay đổi ({len(rows)} sự kiện)")
     for col in ("Thời điểm", "Người thực hiện", "Đối tượng", "Mã", "Đơn vị", "Thao tác", "Nguồn"):
         table.add_column(col)
-    for event, code in rows:
+    for event in rows:
         table.add_row(
             local_time(event.at).strftime("%d/%m/%Y %H:%M"),
             event.actor,
             event.entity,
             str(event.entity_id or ""),
-            code or "",
+            event.org_code or "",
             event.action.label,
             (event.source or "")[:12],
         )

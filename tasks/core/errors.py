@@ -1,17 +1,14 @@
-"""Errors a user can cause: one clear Vietnamese line, no traceback."""
+"""Errors a user can cause: one clear Vietnamese line, no traceback (models.errors.DaihoiError)."""
 
 from __future__ import annotations
 
 import errno
 
+from models.errors import DaihoiError
 
-class UserError(Exception):
+
+class UserError(DaihoiError):
     """A problem the user can fix; `message` is shown as is (Vietnamese), `exit_code` 1 or 2."""
-
-    def __init__(self, message: str, exit_code: int = 1) -> None:
-        super().__init__(message)
-        self.message = message
-        self.exit_code = exit_code
 
 
 class UsageError(UserError):

@@ -16,9 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tasks.core.errors import UserError
 
 Level = Literal["duoi-co-so", "co-so", "tren-co-so"]
-LEVELS: tuple[Level, ...] = ("duoi-co-so", "co-so", "tren-co-so")
 STAGES = ("personnel", "inspections", "feedback", "training")
-STRUCTURE_CATEGORIES = ("nu", "duoi-40", "lan-dau", "dan-toc-thieu-so", "tren-dai-hoc")
 
 
 class Sourced(BaseModel):
@@ -150,47 +148,3 @@ def choose_plan(name: str | None, as_of: date) -> Plan:
     ordered = sorted(plans.values(), key=lambda p: p.effective_from)
     eligible = [p for p in ordered if p.effective_from <= as_of]
     return eligible[-1] if eligible else ordered[0]
-
-
-def sync_plans(session: Any) -> int:
-    """Record every packaged plan (and its milestone rules) in the database; returns rows written.
-
-    The files are the source; the rows say which rules a database has run under.
-    """
-    from sqlalchemy import delete, select
-
-    from models.enums import Stage
-    from models.plan import PlanMilestone, PlanVersion
-
-    written = 0
-    for plan in packaged_plans().values():
-        row = session.scalars(
-            select(PlanVersion).where(PlanVersion.name == plan.name)
-        ).one_or_none()
-        if row is not None and row.sha256 == plan.sha256:
-            continue
-        body = plan.model_dump(mode="json", exclude={"sha256"})
-        if row is None:
-            row = PlanVersion(name=plan.name)
-            session.add(row)
-        row.framework = plan.framework
-        row.effective_from = plan.effective_from
-        row.sha256 = plan.sha256
-        row.body = body
-        session.flush()
-        session.execute(delete(PlanMilestone).where(PlanMilestone.plan_id == row.id))
-        for stage, rules in plan.milestones.items():
-            for level, rule in rules.items():
-                session.add(
-                    PlanMilestone(
-                        plan_id=row.id,
-                        stage=Stage(stage),
-                        level=level,
-                        due_date=rule.date,
-                        offset_days=rule.offset_days,
-                        source=rule.source,
-                    )
-                )
-        written += 1
-    session.flush()
-    return written

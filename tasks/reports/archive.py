@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from models.bulk import chunked
 from models.org import Congress
 from models.records import DocumentCounter, ReportArchive
-from tasks.reports.queries import chunked
 
 
 def canonical_json(value: Any) -> bytes:

@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from models import stages as stage_queries
-from models.queries import OrgRef, UnknownOrganisation, find_root, resolve_scope
+from models.queries import OrgRef, UnknownOrganisation, find_root, orgs_by_code, resolve_scope
 from models.records import ReportArchive
 from models.settings import Settings
 from tasks.core.errors import UserError
@@ -444,15 +444,15 @@ def _nearest_common(session: Session, units: Sequence[OrgRef]) -> OrgRef:
 
 def _refs(session: Session, units: Sequence[str]) -> dict[int, OrgRef]:
     """The active units with these codes, each once, in the order given."""
-    found = queries.orgs_by_code(session, codes=units)
+    found = orgs_by_code(session, codes=units)
     refs: dict[int, OrgRef] = {}
     for code in units:
         unit = found.get(code.strip().upper())
         if unit is None:
             raise UnknownOrganisation(code)
         if not unit.active:
-            raise UserError(f"Đơn vị {unit.org.code} không còn hoạt động.")
-        refs.setdefault(unit.org.id, unit.org)
+            raise UserError(f"Đơn vị {unit.code} không còn hoạt động.")
+        refs.setdefault(unit.id, unit)
     return refs
 
 

@@ -7,15 +7,15 @@ list of units, one statement per IN_CHUNK of them. Keyword-only, session first, 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TypeVar
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from models.bulk import chunked
 from models.enums import (
     CommentKind,
     DispositionAction,
@@ -34,13 +34,10 @@ from models.feedback import Comment, Disposition, Draft, DraftSection, Submissio
 from models.inspection import Inspection, Remedy
 from models.org import Organisation
 from models.personnel import Candidate, CandidateStep
-from models.queries import OrgRef
+from models.queries import OrgRef, org_ref
 from models.stages import AnySelect
 from models.training import Attendance, Course, SessionRole, TrainingSession
 from models.tree import at_or_under
-
-T = TypeVar("T")
-IN_CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -64,13 +61,6 @@ class CandidateRow:
     note: str | None
     step: int
     step_vote_pct: Decimal | None
-
-
-def chunked(values: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
-    """Slices of at most `size` values, so an IN list stays under the databases' limits on
-    bind parameters (SQLite 32,766, PostgreSQL 65,535) even with a list per statement."""
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def _candidates_query(org_ids: Sequence[int], as_of: date) -> AnySelect:
@@ -137,27 +127,6 @@ def candidates_of(session: Session, *, org_id: int, as_of: date) -> list[Candida
 
 
 @dataclass(frozen=True)
-class UnitRef:
-    """An organisation named by code, and whether it is active."""
-
-    org: OrgRef
-    active: bool
-
-
-def orgs_by_code(session: Session, *, codes: Sequence[str]) -> dict[str, UnitRef]:
-    """The organisations with these codes, keyed by upper-cased code (codes compare
-    case-insensitively, as models.queries.find_org does). One statement per IN_CHUNK codes."""
-    wanted = sorted({c.strip().upper() for c in codes})
-    out: dict[str, UnitRef] = {}
-    for part in chunked(wanted):
-        for row in session.scalars(
-            select(Organisation).where(func.upper(Organisation.code).in_(part))
-        ):
-            out[row.code.upper()] = UnitRef(_ref(row), row.status == OrgStatus.ACTIVE)
-    return out
-
-
-@dataclass(frozen=True)
 class CurrentDraft:
     """A current draft and where its scope sits in the tree."""
 
@@ -191,11 +160,7 @@ def draft_of(path: str, drafts: Sequence[CurrentDraft]) -> int | None:
 def active_org(session: Session, *, org_id: int) -> OrgRef | None:
     """The organisation with this id when it is active."""
     row = session.get(Organisation, org_id)
-    return _ref(row) if row is not None and row.status == OrgStatus.ACTIVE else None
-
-
-def _ref(row: Organisation) -> OrgRef:
-    return OrgRef(row.id, row.code, row.name, row.kind, row.path, row.depth, row.parent_id)
+    return org_ref(row) if row is not None and row.status == OrgStatus.ACTIVE else None
 
 
 @dataclass(frozen=True)

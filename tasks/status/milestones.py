@@ -9,8 +9,6 @@ import pandas as pd
 
 from tasks.core.plans import Plan
 
-STATES = ("done", "overdue", "at_risk", "on_track", "not_started")
-
 
 def due_dates(
     units: pd.DataFrame, plan: Plan, stage: str, draft_deadline: date | None

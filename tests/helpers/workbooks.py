@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -147,11 +147,6 @@ def counts(session: Session | None = None) -> dict[str, int]:
         return run(session)
     with read_session() as s:
         return run(s)
-
-
-def excel_date(d: date) -> datetime:
-    """A date as openpyxl writes an Excel date cell."""
-    return datetime(d.year, d.month, d.day)
 
 
 def fill_form(

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from models.queries import OrgRef
-from tasks.intake.exports.forms import build_workbook, default_form_path
+from tasks.intake.exports.forms import default_form_path, form_workbook
 from tasks.intake.exports.tiep_thu import export_tiep_thu
 
 TIEP_THU = "tiep-thu"
@@ -25,7 +25,7 @@ def form_bytes(session: Session, *, form: str, org: OrgRef) -> tuple[bytes, str]
             path = Path(tmp) / name
             export_tiep_thu(session, scope=org, out=path)
             return path.read_bytes(), name
-    book, _, _ = build_workbook(session, form=form, org=org)
+    book = form_workbook(session, form=form, org=org)[0]
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue(), name

@@ -43,7 +43,6 @@ class WrittenForm:
     form: str
     version: int
     rows: int
-    base_version: int
     as_of: date | None = None
     notes: tuple[str, ...] = ()
 
@@ -227,9 +226,10 @@ def build_workbook(
     prefill: bool = True,
     as_of: date | None = None,
     lists: FormLists | None = None,
-) -> tuple[Workbook, int, int]:
+) -> tuple[Workbook, int]:
     """The form's workbook for a unit, pre-filled where the form has rows with the facts dated
-    by as_of (default: form_as_of), with its lookup lists; (book, rows, base)."""
+    by as_of (default: form_as_of), with its lookup lists; (book, rows). Its `_meta` sheet
+    names the version of the unit's data it was filled from (base_version)."""
     spec = load_form(form)
     day = form_as_of(session, as_of)
     importer = get_importer(form)
@@ -261,7 +261,17 @@ def build_workbook(
     meta.sheet_state = "hidden"
     book.active = 0
     book.properties.creator = "daihoi"
-    return book, sum(len(v) for v in data.values()), base
+    return book, sum(len(v) for v in data.values())
+
+
+def form_workbook(
+    session: Session, *, form: str, org: OrgRef, as_of: date | None = None
+) -> tuple[Workbook, int, date, FormLists]:
+    """What `daihoi forms` writes, before it is saved: (book, rows, as_of, lists)."""
+    day = form_as_of(session, as_of)
+    lists = form_lists(session, form=form, org=org, as_of=day)
+    book, rows = build_workbook(session, form=form, org=org, as_of=day, lists=lists)
+    return book, rows, day, lists
 
 
 def write_form(
@@ -275,9 +285,7 @@ def write_form(
 ) -> WrittenForm:
     """Write the unit's workbook for `form` to `out`; FormExists when `out` is there and
     `overwrite` is off (the check and the creation are one step: no race)."""
-    day = form_as_of(session, as_of)
-    lists = form_lists(session, form=form, org=org, as_of=day)
-    book, rows, base = build_workbook(session, form=form, org=org, as_of=day, lists=lists)
+    book, rows, day, lists = form_workbook(session, form=form, org=org, as_of=as_of)
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         with out.open("wb" if overwrite else "xb") as target:
@@ -289,7 +297,6 @@ def write_form(
         form=form,
         version=load_form(form).version,
         rows=rows,
-        base_version=base,
         as_of=day,
         notes=lists.notes,
     )

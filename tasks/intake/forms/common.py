@@ -11,17 +11,15 @@ Each form module (`tasks/intake/forms/<form code>.py`) defines `run` and its `IM
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from models.enums import OrgStatus
-from models.org import Organisation
-from models.queries import OrgRef
+from models.queries import OrgRef, orgs_by_code
 from tasks.intake.pipeline.issues import Issue
 from tasks.intake.pipeline.validate import ParsedForm, ParsedRow, ParsedSheet
 
@@ -83,39 +81,7 @@ class FormImporter:
     prefill: Prefill | None = None
 
 
-@dataclass(frozen=True)
-class OrgRow:
-    """An organisation as importers need it."""
-
-    id: int
-    code: str
-    path: str
-    parent_id: int | None
-    status: OrgStatus
-
-
-def orgs_by_code(session: Session, *, codes: Iterable[str]) -> dict[str, OrgRow]:
-    """Organisations by upper-case code, for the codes given (one query)."""
-    wanted = sorted({c.upper() for c in codes})
-    if not wanted:
-        return {}
-    found: dict[str, OrgRow] = {}
-    # Chunked: SQLite caps bound parameters, and a national registry is ~52,000 codes.
-    for i in range(0, len(wanted), 5000):
-        chunk = wanted[i : i + 5000]
-        stmt = select(
-            Organisation.id,
-            Organisation.code,
-            Organisation.path,
-            Organisation.parent_id,
-            Organisation.status,
-        ).where(Organisation.code.in_(chunk))
-        for r in session.execute(stmt):
-            found[r.code.upper()] = OrgRow(r.id, r.code, r.path, r.parent_id, r.status)
-    return found
-
-
-def within(sender: OrgRef | OrgRow, org: OrgRow, *, strictly: bool = False) -> bool:
+def within(sender: OrgRef, org: OrgRef, *, strictly: bool = False) -> bool:
     """`org` is the sender or lies in its subtree (strictly below it when asked)."""
     if strictly and org.id == sender.id:
         return False
@@ -129,26 +95,21 @@ def resolve_units(
     *,
     field_name: str = "org_code",
     default_to_sender: bool = True,
-) -> tuple[dict[int, OrgRow], list[Issue]]:
+) -> tuple[dict[int, OrgRef], list[Issue]]:
     """Each row's unit (its `Mã đơn vị`, empty = the sender), checked to be known and within the
     sender's subtree (RELIABILITY.md B11). Returns Excel row number → unit, and the problems."""
     issues: list[Issue] = []
-    units: dict[int, OrgRow] = {}
+    units: dict[int, OrgRef] = {}
     codes = {r.get(field_name) for r in sheet.rows if r.get(field_name)}
     found = orgs_by_code(session, codes=codes)
     sender = ctx.sender
-    sender_row = (
-        None
-        if sender is None
-        else OrgRow(sender.id, sender.code, sender.path, sender.parent_id, OrgStatus.ACTIVE)
-    )
     for row in sheet.rows:
         if not row.ok(field_name):
             continue
         code = row.get(field_name)
         if code is None:
-            if default_to_sender and sender_row is not None:
-                units[row.number] = sender_row
+            if default_to_sender and sender is not None:
+                units[row.number] = sender
             continue
         org = found.get(code.upper())
         if org is None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, tuple_, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.bulk import upsert
 from models.enums import Rating
 from models.org import Organisation
 from models.queries import OrgRef
@@ -19,7 +20,6 @@ from tasks.intake.forms.common import (
     ImportOutcome,
     duplicate_keys,
     resolve_units,
-    table_of,
 )
 from tasks.intake.pipeline.validate import ParsedForm
 
@@ -81,35 +81,15 @@ def run(session: Session, ctx: ImportContext, parsed: ParsedForm) -> ImportOutco
     if parsed.has_errors or any(i.is_error for i in issues):
         return outcome
     stated = {keys[r.number]: _values(r) for r in sheet.rows}
-    have: dict[tuple[int, int], dict[str, Any]] = {}
-    pairs = list(stated)
-    for i in range(0, len(pairs), 2000):
-        stmt = select(
-            YearFigures.id,
-            YearFigures.org_id,
-            YearFigures.year,
-            *[getattr(YearFigures, f) for f in _FIELDS],
-        )
-        stmt = stmt.where(tuple_(YearFigures.org_id, YearFigures.year).in_(pairs[i : i + 2000]))
-        for r in session.execute(stmt).mappings():
-            have[(r["org_id"], r["year"])] = dict(r)
-    inserts = [{"org_id": k[0], "year": k[1], **v} for k, v in stated.items() if k not in have]
-    updates = [
-        {"b_id": have[k]["id"], **v}
-        for k, v in stated.items()
-        if k in have and any(have[k][f] != v[f] for f in _FIELDS)
-    ]
-    if inserts:
-        session.execute(insert(YearFigures).execution_options(render_nulls=True), inserts)
-    if updates:
-        table = table_of(YearFigures)
-        session.execute(
-            update(table)
-            .where(table.c.id == bindparam("b_id"))
-            .values({f: bindparam(f) for f in _FIELDS}),
-            updates,
-        )
-    outcome.counts = {"created": len(inserts), "updated": len(updates)}
+    done = upsert(
+        session,
+        model=YearFigures,
+        wanted={k: {"org_id": k[0], "year": k[1], **v} for k, v in stated.items()},
+        fields=_FIELDS,
+        key=("org_id", "year"),
+        render_nulls=True,
+    )
+    outcome.counts = {"created": len(done.created), "updated": len(done.updated)}
     return outcome
 
 

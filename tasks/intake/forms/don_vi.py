@@ -6,22 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.bulk import insert_rows, update_rows
 from models.enums import CongressForm, OrgKind, OrgStatus
 from models.org import Organisation
-from models.queries import OrgRef
+from models.queries import OrgRef, orgs_by_code
 from models.tree import TreeError, rebuild_paths
 from tasks.intake.forms.common import (
     FormImporter,
     ImportContext,
     ImportOutcome,
-    OrgRow,
     check_lengths,
     duplicate_keys,
-    orgs_by_code,
-    table_of,
     within,
 )
 from tasks.intake.forms.don_vi_store import (
@@ -83,7 +81,7 @@ def _unit(row: ParsedRow) -> _Unit:
 
 def _check(
     session: Session, ctx: ImportContext, sheet: ParsedSheet
-) -> tuple[list[_Unit], dict[str, OrgRow], list[Issue]]:
+) -> tuple[list[_Unit], dict[str, OrgRef], list[Issue]]:
     issues = check_lengths(sheet, {"name": 300, "code": 64})
     rows = [r for r in sheet.rows if not r.bad]
     units = [_unit(r) for r in rows]
@@ -180,7 +178,7 @@ def _check(
 
 
 def _may_write(
-    sender: OrgRef, u: _Unit, old: OrgRow | None, existing: dict[str, OrgRow], writable: set[str]
+    sender: OrgRef, u: _Unit, old: OrgRef | None, existing: dict[str, OrgRef], writable: set[str]
 ) -> bool:
     """A non-root sender writes only strictly below itself, and re-parents only within."""
     if old is not None and not within(sender, old, strictly=True):
@@ -203,18 +201,17 @@ def run(session: Session, ctx: ImportContext, parsed: ParsedForm) -> ImportOutco
         return outcome
     ids = {code: org.id for code, org in existing.items()}
     new = [u for u in units if u.code not in ids]
-    if new:
-        result = session.execute(
-            insert(Organisation)
-            .execution_options(render_nulls=True)
-            .returning(Organisation.id, sort_by_parameter_order=True),
-            [
-                {"code": u.code, "path": "", "depth": 0, "valid_from": DEFAULT_VALID_FROM, **u.org}
-                for u in new
-            ],
-        )
-        for u, r in zip(new, result, strict=True):
-            ids[u.code] = r[0]
+    created = insert_rows(
+        session,
+        model=Organisation,
+        rows=[
+            {"code": u.code, "path": "", "depth": 0, "valid_from": DEFAULT_VALID_FROM, **u.org}
+            for u in new
+        ],
+        render_nulls=True,
+        returning=True,
+    )
+    ids.update((u.code, oid) for u, oid in zip(new, created, strict=True))
     old_state = current_orgs(session, [ids[u.code] for u in units if u.code in existing])
     org_updates: list[dict[str, Any]] = []
     moves: list[dict[str, Any]] = []
@@ -224,17 +221,10 @@ def run(session: Session, ctx: ImportContext, parsed: ParsedForm) -> ImportOutco
         parent_id = ids[u.parent_code] if u.parent_code else None
         before = old_state.get(oid)
         if before is None or any(before[k] != values[k] for k in ORG_FIELDS):
-            org_updates.append({"b_id": oid, **values})
+            org_updates.append({"id": oid, **values})
         if before is None or before["parent_id"] != parent_id:
             moves.append({"org_id": oid, "parent_id": parent_id, "new": before is None})
-    table = table_of(Organisation)
-    if org_updates:
-        session.execute(
-            update(table)
-            .where(table.c.id == bindparam("b_id"))
-            .values({k: bindparam(k) for k in ORG_FIELDS}),
-            org_updates,
-        )
+    update_rows(session, model=Organisation, rows=org_updates, fields=ORG_FIELDS)
     move_orgs(session, ctx, moves)
     try:
         rebuild_paths(session)
@@ -248,7 +238,7 @@ def run(session: Session, ctx: ImportContext, parsed: ParsedForm) -> ImportOutco
     upsert_congresses(session, ctx.term, [(ids[u.code], u.congress) for u in units])
     outcome.counts = {
         "created": len(new),
-        "updated": sum(1 for u in org_updates if u["b_id"] in old_state),
+        "updated": sum(1 for u in org_updates if u["id"] in old_state),
         "moved": sum(1 for m in moves if not m["new"]),
     }
     return outcome

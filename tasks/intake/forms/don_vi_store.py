@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from models.bulk import existing_rows, insert_rows, update_rows, upsert
 from models.enums import OrgStatus
 from models.org import Congress, Organisation, OrgLink
 from models.queries import OrgRef
@@ -32,27 +33,20 @@ CONGRESS_FIELDS = ("planned_date", "form", "committee_size", "contents", "held_d
 
 def current_orgs(session: Session, org_ids: list[int]) -> dict[int, dict[str, Any]]:
     """The stored registry fields of these organisations, by id (chunked queries)."""
-    cols = [getattr(Organisation, f) for f in ORG_FIELDS]
-    found: dict[int, dict[str, Any]] = {}
-    for i in range(0, len(org_ids), 5000):
-        stmt = select(Organisation.id, Organisation.parent_id, *cols).where(
-            Organisation.id.in_(org_ids[i : i + 5000])
-        )
-        for r in session.execute(stmt).mappings():
-            found[r["id"]] = dict(r)
-    return found
+    return existing_rows(
+        session, model=Organisation, key=("id",), columns=("parent_id", *ORG_FIELDS), keys=org_ids
+    )
 
 
 def move_orgs(session: Session, ctx: ImportContext, moves: list[dict[str, Any]]) -> None:
     """Set parents and keep the link history: close the open link, open a new one."""
     if not moves:
         return
-    table = table_of(Organisation)
-    session.execute(
-        update(table)
-        .where(table.c.id == bindparam("b_id"))
-        .values(parent_id=bindparam("parent_id")),
-        [{"b_id": m["org_id"], "parent_id": m["parent_id"]} for m in moves],
+    update_rows(
+        session,
+        model=Organisation,
+        rows=[{"id": m["org_id"], "parent_id": m["parent_id"]} for m in moves],
+        fields=("parent_id",),
     )
     links = table_of(OrgLink)
     moved = [m for m in moves if not m["new"]]
@@ -63,9 +57,10 @@ def move_orgs(session: Session, ctx: ImportContext, moves: list[dict[str, Any]])
             .values(valid_to=ctx.received_on),
             [{"b_id": m["org_id"]} for m in moved],
         )
-    session.execute(
-        insert(OrgLink).execution_options(render_nulls=True),
-        [
+    insert_rows(
+        session,
+        model=OrgLink,
+        rows=[
             {
                 "org_id": m["org_id"],
                 "parent_id": m["parent_id"],
@@ -74,36 +69,21 @@ def move_orgs(session: Session, ctx: ImportContext, moves: list[dict[str, Any]])
             }
             for m in moves
         ],
+        render_nulls=True,
     )
 
 
 def upsert_congresses(session: Session, term: str, rows: list[tuple[int, dict[str, Any]]]) -> None:
     """Insert or update each unit's congress row for the term (one executemany each)."""
-    ids = [oid for oid, _c in rows]
-    have: dict[int, dict[str, Any]] = {}
-    for i in range(0, len(ids), 5000):
-        stmt = select(
-            Congress.id, Congress.org_id, *[getattr(Congress, f) for f in CONGRESS_FIELDS]
-        )
-        stmt = stmt.where(Congress.term == term, Congress.org_id.in_(ids[i : i + 5000]))
-        for r in session.execute(stmt).mappings():
-            have[r["org_id"]] = dict(r)
-    inserts = [{"org_id": oid, "term": term, **c} for oid, c in rows if oid not in have]
-    updates = [
-        {"b_id": have[oid]["id"], **c}
-        for oid, c in rows
-        if oid in have and any(have[oid][k] != c[k] for k in CONGRESS_FIELDS)
-    ]
-    if inserts:
-        session.execute(insert(Congress).execution_options(render_nulls=True), inserts)
-    if updates:
-        table = table_of(Congress)
-        session.execute(
-            update(table)
-            .where(table.c.id == bindparam("b_id"))
-            .values({k: bindparam(k) for k in CONGRESS_FIELDS}),
-            updates,
-        )
+    upsert(
+        session,
+        model=Congress,
+        wanted={oid: {"org_id": oid, "term": term, **c} for oid, c in rows},
+        fields=CONGRESS_FIELDS,
+        key=("org_id",),
+        where=Congress.term == term,
+        render_nulls=True,
+    )
 
 
 def prefill(session: Session, org: OrgRef, as_of: date) -> dict[str, list[dict[str, Any]]]:

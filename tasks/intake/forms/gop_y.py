@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from models.bulk import delete_rows, insert_rows, update_rows
 from models.enums import AuditAction, CommentKind, DispositionAction
 from models.feedback import Comment, Disposition, Submission
 from models.queries import OrgRef
@@ -242,28 +243,23 @@ def _replace_comments(
         else:
             new.append(c)
     gone = [r for rows in pool.values() for r in rows]
-    if gone:
-        session.execute(
-            delete(Comment).where(Comment.id.in_([r.id for r in gone])),
-            execution_options={"synchronize_session": False},
-        )
-    if kept:
-        session.execute(update(Comment), kept)
-    if new:
-        session.execute(
-            insert(Comment),
-            [
-                {
-                    "submission_id": submission_id,
-                    "section_id": c.section_id,
-                    "section_number": c.section_number,
-                    "kind": c.kind,
-                    "text": c.text,
-                    "text_key": c.text_key,
-                }
-                for c in new
-            ],
-        )
+    delete_rows(session, model=Comment, ids=[r.id for r in gone])
+    update_rows(session, model=Comment, rows=kept, fields=("section_id", "section_number", "text"))
+    insert_rows(
+        session,
+        model=Comment,
+        rows=[
+            {
+                "submission_id": submission_id,
+                "section_id": c.section_id,
+                "section_number": c.section_number,
+                "kind": c.kind,
+                "text": c.text,
+                "text_key": c.text_key,
+            }
+            for c in new
+        ],
+    )
     answered = [r for r in gone if r.action is not None]
     record_audit(
         session,

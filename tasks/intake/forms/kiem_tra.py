@@ -8,23 +8,23 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.bulk import delete_rows, upsert
 from models.enums import AuditAction, InspectionForm, InspectionKind, InspectionTarget, RemedyStatus
 from models.inspection import Inspection
 from models.org import Organisation
+from models.queries import OrgRef
 from tasks.core.audit import AuditRow, record_audit
 from tasks.intake.forms.common import (
     FormImporter,
     ImportContext,
     ImportOutcome,
-    OrgRow,
     changed,
     check_lengths,
     duplicate_keys,
     resolve_units,
-    table_of,
 )
 from tasks.intake.forms.kiem_tra_store import (
     I_FIELDS,
@@ -83,7 +83,7 @@ def _check(
             plan.inspections[(org.id, row.get("code"))] = _inspection_values(row)
             plan.units.add(org.id)
     issues += duplicate_keys(first, keys, "(đơn vị, mã cuộc)", "code")
-    all_units: dict[int, OrgRow] = {**units, **r_units}
+    all_units: dict[int, OrgRef] = {**units, **r_units}
     org_ids = {u.id for u in all_units.values()}
     existing = existing_inspections(session, org_ids)
     sender_ids = {e["sender_org_id"] for e in existing.values() if e["sender_org_id"]}
@@ -188,46 +188,44 @@ def run(session: Session, ctx: ImportContext, parsed: ParsedForm) -> ImportOutco
                 None,
             )
         )
-    if gone:
-        session.execute(delete(Inspection).where(Inspection.id.in_([e["id"] for e in gone])))
-    new = [(k, v) for k, v in plan.inspections.items() if k not in existing]
-    if new:
-        result = session.execute(
-            insert(Inspection)
-            .execution_options(render_nulls=True)
-            .returning(Inspection.id, sort_by_parameter_order=True),
-            [{"org_id": k[0], "code": k[1], "sender_org_id": sender.id, **v} for k, v in new],
+    delete_rows(session, model=Inspection, ids=[e["id"] for e in gone])
+    done = upsert(
+        session,
+        model=Inspection,
+        wanted={
+            k: {"org_id": k[0], "code": k[1], "sender_org_id": sender.id, **v}
+            for k, v in plan.inspections.items()
+        },
+        fields=(*I_FIELDS, "sender_org_id"),
+        existing=existing,
+        render_nulls=True,
+        returning=True,
+    )
+    ids.update(done.ids)
+    audit += [
+        AuditRow(
+            "inspection",
+            done.ids[k],
+            k[0],
+            AuditAction.CREATE,
+            None,
+            {"code": k[1], **plan.inspections[k]},
         )
-        for (k, v), r in zip(new, result, strict=True):
-            ids[k] = r[0]
-            audit.append(
-                AuditRow("inspection", r[0], k[0], AuditAction.CREATE, None, {"code": k[1], **v})
-            )
-    updates = []
-    for k, v in plan.inspections.items():
-        old = existing.get(k)
-        if old is None:
-            continue
+        for k in done.created
+    ]
+    for k in done.updated:
+        old = existing[k]
         b, a = changed(
-            {f: old[f] for f in (*I_FIELDS, "sender_org_id")}, {**v, "sender_org_id": sender.id}
+            {f: old[f] for f in (*I_FIELDS, "sender_org_id")},
+            {**plan.inspections[k], "sender_org_id": sender.id},
         )
-        if a:
-            updates.append({"b_id": old["id"], **v, "sender_org_id": sender.id})
-            audit.append(AuditRow("inspection", old["id"], k[0], AuditAction.UPDATE, b, a))
-    if updates:
-        table = table_of(Inspection)
-        session.execute(
-            update(table)
-            .where(table.c.id == bindparam("b_id"))
-            .values({f: bindparam(f) for f in (*I_FIELDS, "sender_org_id")}),
-            updates,
-        )
+        audit.append(AuditRow("inspection", old["id"], k[0], AuditAction.UPDATE, b, a))
     touched = {k: ids[k] for k in set(plan.inspections) | set(plan.remedies)}
     audit += write_remedies(session, plan, touched, remedies_before)
     record_audit(session, actor=ctx.actor, source=ctx.source, events=audit)
     outcome.counts = {
-        "inspections_created": len(new),
-        "inspections_updated": len(updates),
+        "inspections_created": len(done.created),
+        "inspections_updated": len(done.updated),
         "inspections_removed": len(gone),
         "remedies_changed": sum(1 for a in audit if a.entity == "remedy"),
     }

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.bulk import mappings_in, upsert
 from models.enums import AuditAction, RemedyStatus
 from models.inspection import Inspection, Remedy
 from models.org import Organisation
@@ -49,11 +50,9 @@ def existing_remedies(
     """Remedies by inspection id, then STT (chunked queries)."""
     found: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
     cols = [getattr(Remedy, f) for f in R_FIELDS]
-    for i in range(0, len(inspection_ids), 5000):
-        stmt = select(Remedy.id, Remedy.inspection_id, Remedy.seq, Remedy.version, *cols)
-        stmt = stmt.where(Remedy.inspection_id.in_(inspection_ids[i : i + 5000]))
-        for r in session.execute(stmt).mappings():
-            found[r["inspection_id"]][r["seq"]] = dict(r)
+    stmt = select(Remedy.id, Remedy.inspection_id, Remedy.seq, Remedy.version, *cols)
+    for r in mappings_in(session, stmt, column=Remedy.inspection_id, values=inspection_ids):
+        found[r["inspection_id"]][r["seq"]] = r
     return found
 
 
@@ -64,14 +63,30 @@ def write_remedies(
     before: dict[int, dict[int, dict[str, Any]]],
 ) -> list[AuditRow]:
     """Each touched inspection ends with exactly the file's remedies."""
+    done = upsert(
+        session,
+        model=Remedy,
+        wanted={
+            (iid, seq): {"inspection_id": iid, "seq": seq, **values}
+            for key, iid in touched.items()
+            for seq, values in plan.remedies.get(key, {}).items()
+        },
+        fields=R_FIELDS,
+        existing={
+            (iid, seq): rem for iid in touched.values() for seq, rem in before.get(iid, {}).items()
+        },
+        delete_gone=True,
+        render_nulls=True,
+        returning=True,
+        bump_version=True,
+    )
+    deleted, updated = set(done.deleted), set(done.updated)
     audit: list[AuditRow] = []
-    inserts, updates, deletes = [], [], []
     for key, iid in touched.items():
         stated = plan.remedies.get(key, {})
         old = before.get(iid, {})
         for seq, rem in old.items():
-            if seq not in stated:
-                deletes.append(rem["id"])
+            if (iid, seq) in deleted:
                 audit.append(
                     AuditRow(
                         "remedy",
@@ -83,12 +98,8 @@ def write_remedies(
                     )
                 )
         for seq, values in stated.items():
-            if seq not in old:
-                inserts.append({"inspection_id": iid, "seq": seq, **values})
-                continue
-            b, a = changed({f: old[seq][f] for f in R_FIELDS}, values)
-            if a:
-                updates.append({"b_id": old[seq]["id"], **values})
+            if (iid, seq) in updated:
+                b, a = changed({f: old[seq][f] for f in R_FIELDS}, values)
                 audit.append(
                     AuditRow(
                         "remedy",
@@ -99,28 +110,13 @@ def write_remedies(
                         a,
                     )
                 )
-    if deletes:
-        session.execute(delete(Remedy).where(Remedy.id.in_(deletes)))
-    if updates:
-        table = table_of(Remedy)
-        session.execute(
-            update(table)
-            .where(table.c.id == bindparam("b_id"))
-            .values({f: bindparam(f) for f in R_FIELDS} | {"version": table.c.version + 1}),
-            updates,
+    keys = {iid: key for key, iid in touched.items()}
+    for iid, seq in done.created:
+        key = keys[iid]
+        after = {"code": key[1], "seq": seq, **plan.remedies[key][seq]}
+        audit.append(
+            AuditRow("remedy", done.ids[(iid, seq)], key[0], AuditAction.CREATE, None, after)
         )
-    if inserts:
-        result = session.execute(
-            insert(Remedy)
-            .execution_options(render_nulls=True)
-            .returning(Remedy.id, sort_by_parameter_order=True),
-            inserts,
-        )
-        keys = {iid: key for key, iid in touched.items()}
-        for values, r in zip(inserts, result, strict=True):
-            key = keys[values["inspection_id"]]
-            after = {"code": key[1], **{k: v for k, v in values.items() if k != "inspection_id"}}
-            audit.append(AuditRow("remedy", r[0], key[0], AuditAction.CREATE, None, after))
     return audit
 
 

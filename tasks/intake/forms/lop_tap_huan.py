@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, select, tuple_, update
+from sqlalchemy import Table, delete, insert, select, tuple_
 from sqlalchemy.orm import Session
 
+from models.bulk import upsert
 from models.enums import PartyRole
 from models.training import Course, SessionRole, TrainingSession
 from tasks.core.text import norm_key
@@ -62,25 +63,16 @@ def _course_rows(sheet: ParsedSheet) -> tuple[dict[str, str], list[Any]]:
 
 
 def _upsert_courses(session: Session, titles: dict[str, str]) -> dict[str, int]:
-    existing = {
-        r.code: (r.id, r.title)
-        for r in session.execute(
-            select(Course.id, Course.code, Course.title).where(Course.code.in_(list(titles)))
-        )
-    }
-    new = [{"code": c, "title": t} for c, t in titles.items() if c not in existing]
-    renamed = [
-        {"id": existing[c][0], "title": t}
-        for c, t in titles.items()
-        if c in existing and existing[c][1] != t
-    ]
-    if new:
-        session.execute(insert(Course), new)
-    if renamed:
-        session.execute(update(Course), renamed)
-    return dict(
-        session.execute(select(Course.code, Course.id).where(Course.code.in_(list(titles)))).all()
+    """Insert new courses, rename changed ones; every course's id by code."""
+    done = upsert(
+        session,
+        model=Course,
+        wanted={c: {"code": c, "title": t} for c, t in titles.items()},
+        fields=("title",),
+        key=("code",),
+        returning=True,
     )
+    return done.ids
 
 
 def run(session: Session, ctx: ImportContext, parsed: ParsedForm) -> ImportOutcome:
@@ -116,36 +108,16 @@ def run(session: Session, ctx: ImportContext, parsed: ParsedForm) -> ImportOutco
         }
         for row in sheet.rows
     }
-    existing = {
-        r.code: r
-        for r in session.execute(
-            select(
-                TrainingSession.id,
-                TrainingSession.code,
-                TrainingSession.course_id,
-                TrainingSession.held_on,
-                TrainingSession.place,
-            ).where(TrainingSession.code.in_(list(wanted)))
-        )
-    }
     fields = ("course_id", "held_on", "place")
-    new = [{k: w[k] for k in ("code", *fields)} for c, w in wanted.items() if c not in existing]
-    changed = [
-        {"id": existing[c].id, **{k: w[k] for k in fields}}
-        for c, w in wanted.items()
-        if c in existing and any(getattr(existing[c], k) != w[k] for k in fields)
-    ]
-    if new:
-        session.execute(insert(TrainingSession), new)
-    if changed:
-        session.execute(update(TrainingSession), changed)
-    ids = dict(
-        session.execute(
-            select(TrainingSession.code, TrainingSession.id).where(
-                TrainingSession.code.in_(list(wanted))
-            )
-        ).all()
+    done = upsert(
+        session,
+        model=TrainingSession,
+        wanted={c: {k: w[k] for k in ("code", *fields)} for c, w in wanted.items()},
+        fields=fields,
+        key=("code",),
+        returning=True,
     )
+    ids = done.ids
     have: dict[int, set[PartyRole]] = {}
     for sid, role in session.execute(
         select(SessionRole.session_id, SessionRole.role).where(
@@ -168,8 +140,8 @@ def run(session: Session, ctx: ImportContext, parsed: ParsedForm) -> ImportOutco
         session.execute(insert(SessionRole), add)
     outcome.rows = len(sheet.rows)
     outcome.counts = {
-        "sessions_created": len(new),
-        "sessions_updated": len(changed),
+        "sessions_created": len(done.created),
+        "sessions_updated": len(done.updated),
         "courses": len(titles),
     }
     return outcome

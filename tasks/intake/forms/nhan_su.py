@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.bulk import update_rows, upsert
 from models.enums import AuditAction
 from models.org import Congress
 from models.personnel import Candidate
@@ -22,7 +23,6 @@ from tasks.intake.forms.common import (
     check_lengths,
     duplicate_keys,
     resolve_units,
-    table_of,
 )
 from tasks.intake.forms.nhan_su_store import (
     ENUMS,
@@ -31,9 +31,7 @@ from tasks.intake.forms.nhan_su_store import (
     Stated,
     current_step,
     existing_candidates,
-    insert_new,
     prefill,
-    update_rows,
     write_steps,
 )
 from tasks.intake.pipeline.issues import Issue, warning
@@ -146,15 +144,21 @@ def run(session: Session, ctx: ImportContext, parsed: ParsedForm) -> ImportOutco
     org_ids = {s.org.id for s in stated} or {ctx.sender.id}
     existing, steps = existing_candidates(session, org_ids)
     audit: list[AuditRow] = []
-    new_rows: list[Stated] = []
-    updates: list[dict[str, Any]] = []
+    wanted: dict[tuple[int, str, date], dict[str, Any]] = {}
     step_writes: list[tuple[int, Stated]] = []
     seen: set[int] = set()
     for st in stated:
         key = (st.org.id, st.name_key, st.row.get("birth_date"))
+        wanted[key] = {
+            "org_id": st.org.id,
+            "name_key": st.name_key,
+            "birth_date": st.row.get("birth_date"),
+            "active": True,
+            "version": 1,
+            **st.fields,
+        }
         old = existing.get(key)
         if old is None:
-            new_rows.append(st)
             continue
         cid = old["id"]
         seen.add(cid)
@@ -164,8 +168,6 @@ def run(session: Session, ctx: ImportContext, parsed: ParsedForm) -> ImportOutco
         after = _audited(st.fields, st.step, st.step_date)
         after["active"] = True
         diff_before, diff_after = changed(before, after)
-        if {k for k in diff_after if k not in ("step", "step_date")}:
-            updates.append({"b_id": cid, "b_version": old["version"], **st.fields})
         if diff_after:
             audit.append(
                 AuditRow("candidate", cid, st.org.id, AuditAction.UPDATE, diff_before, diff_after)
@@ -173,43 +175,57 @@ def run(session: Session, ctx: ImportContext, parsed: ParsedForm) -> ImportOutco
         step_writes.append((cid, st))
     # Candidates the units no longer propose: kept with their history, made inactive.
     dropped = [c for c in existing.values() if c["id"] not in seen and c["active"]]
-    created_ids = insert_new(session, new_rows)
-    for cid, st in zip(created_ids, new_rows, strict=True):
-        step_writes.append((cid, st))
+    # A stated candidate is rewritten when a field (or its being active) changed; the
+    # version must still be the one read.
+    done = upsert(
+        session,
+        model=Candidate,
+        wanted=wanted,
+        fields=(*FIELDS, "active"),
+        existing=existing,
+        render_nulls=True,
+        returning=True,
+        bump_version=True,
+        match_version=True,
+    )
+    by_key = {(st.org.id, st.name_key, st.row.get("birth_date")): st for st in stated}
+    for key in done.created:
+        st = by_key[key]
+        step_writes.append((done.ids[key], st))
         audit.append(
             AuditRow(
                 "candidate",
-                cid,
+                done.ids[key],
                 st.org.id,
                 AuditAction.CREATE,
                 None,
                 _audited(st.fields, st.step, st.step_date),
             )
         )
-    update_rows(session, updates)
-    if dropped:
-        session.execute(
-            update(table_of(Candidate))
-            .where(table_of(Candidate).c.id == bindparam("b_id"))
-            .values(active=False, version=table_of(Candidate).c.version + 1),
-            [{"b_id": c["id"]} for c in dropped],
-        )
-        for c in dropped:
-            old_step, old_date = current_step(steps.get(c["id"], {}))
-            audit.append(
-                AuditRow(
-                    "candidate",
-                    c["id"],
-                    c["org_id"],
-                    AuditAction.DELETE,
-                    _audited({f: c[f] for f in FIELDS}, old_step, old_date),
-                    None,
-                )
+    update_rows(
+        session,
+        model=Candidate,
+        rows=[{"id": c["id"]} for c in dropped],
+        fields=(),
+        bump_version=True,
+        also_set={"active": False},
+    )
+    for c in dropped:
+        old_step, old_date = current_step(steps.get(c["id"], {}))
+        audit.append(
+            AuditRow(
+                "candidate",
+                c["id"],
+                c["org_id"],
+                AuditAction.DELETE,
+                _audited({f: c[f] for f in FIELDS}, old_step, old_date),
+                None,
             )
+        )
     write_steps(session, step_writes, steps)
     record_audit(session, actor=ctx.actor, source=ctx.source, events=audit)
     outcome.counts = {
-        "created": len(new_rows),
+        "created": len(done.created),
         "updated": sum(1 for a in audit if a.action is AuditAction.UPDATE),
         "removed": len(dropped),
     }

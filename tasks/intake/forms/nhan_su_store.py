@@ -8,14 +8,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
+from models.bulk import insert_rows, select_in, update_rows
 from models.enums import Gender, PoliticalTheory, Post, Reelection
 from models.personnel import Candidate, CandidateStep
 from models.queries import OrgRef
 from tasks.core.text import person_sort_key
-from tasks.intake.forms.common import OrgRow, table_of
+from tasks.intake.forms.common import table_of
 from tasks.intake.pipeline.validate import ParsedRow
 
 SHEET = "nhan-su"
@@ -49,7 +50,7 @@ class Stated:
     """One row as the candidate it states."""
 
     row: ParsedRow
-    org: OrgRow
+    org: OrgRef
     name_key: str
     fields: dict[str, Any]
     step: int
@@ -75,17 +76,15 @@ def existing_candidates(
     ).mappings()
     found = {(r["org_id"], r["name_key"], r["birth_date"]): dict(r) for r in rows}
     steps: dict[int, dict[int, tuple[date, Any]]] = defaultdict(dict)
+    stmt = select(
+        CandidateStep.candidate_id,
+        CandidateStep.step,
+        CandidateStep.passed_on,
+        CandidateStep.vote_pct,
+    )
     ids = [c["id"] for c in found.values()]
-    for i in range(0, len(ids), 5000):
-        for s in session.execute(
-            select(
-                CandidateStep.candidate_id,
-                CandidateStep.step,
-                CandidateStep.passed_on,
-                CandidateStep.vote_pct,
-            ).where(CandidateStep.candidate_id.in_(ids[i : i + 5000]))
-        ):
-            steps[s.candidate_id][s.step] = (s.passed_on, s.vote_pct)
+    for s in select_in(session, stmt, column=CandidateStep.candidate_id, values=ids):
+        steps[s.candidate_id][s.step] = (s.passed_on, s.vote_pct)
     return found, steps
 
 
@@ -95,47 +94,6 @@ def current_step(history: dict[int, tuple[date, Any]]) -> tuple[int, date | None
         return 0, None
     top = max(history)
     return top, history[top][0]
-
-
-def insert_new(session: Session, rows: list[Stated]) -> list[int]:
-    """Insert new candidates in one batch; their ids in row order."""
-    if not rows:
-        return []
-    values = [
-        {
-            "org_id": st.org.id,
-            "name_key": st.name_key,
-            "birth_date": st.row.get("birth_date"),
-            "active": True,
-            "version": 1,
-            **st.fields,
-        }
-        for st in rows
-    ]
-    # insertmanyvalues keeps RETURNING in parameter order (sort_by_parameter_order).
-    result = session.execute(
-        insert(Candidate)
-        .execution_options(render_nulls=True)
-        .returning(Candidate.id, sort_by_parameter_order=True),
-        values,
-    )
-    return [r[0] for r in result]
-
-
-def update_rows(session: Session, updates: list[dict[str, Any]]) -> None:
-    """Update changed candidates in one executemany, bumping their version."""
-    if not updates:
-        return
-    table = table_of(Candidate)
-    # Core executemany: the ORM's bulk update would not bump the version counter.
-    session.execute(
-        update(table)
-        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
-        .values(
-            {f: bindparam(f) for f in FIELDS} | {"active": True, "version": table.c.version + 1}
-        ),
-        updates,
-    )
 
 
 def write_steps(
@@ -153,39 +111,32 @@ def write_steps(
             removals.append({"b_cid": cid, "b_step": st.step})
         if st.step < 1 or st.step_date is None:
             continue
-        row = {"b_cid": cid, "b_step": st.step, "passed_on": st.step_date, "vote_pct": st.vote_pct}
+        row = {
+            "candidate_id": cid,
+            "step": st.step,
+            "passed_on": st.step_date,
+            "vote_pct": st.vote_pct,
+        }
         if st.step not in old:
             inserts.append(row)
         elif old[st.step] != (st.step_date, st.vote_pct):
             replaces.append(row)
-    table = table_of(CandidateStep)
     if removals:
+        table = table_of(CandidateStep)
         session.execute(
             delete(table).where(
                 table.c.candidate_id == bindparam("b_cid"), table.c.step > bindparam("b_step")
             ),
             removals,
         )
-    if replaces:
-        session.execute(
-            update(table)
-            .where(table.c.candidate_id == bindparam("b_cid"), table.c.step == bindparam("b_step"))
-            .values(passed_on=bindparam("passed_on"), vote_pct=bindparam("vote_pct")),
-            replaces,
-        )
-    if inserts:
-        session.execute(
-            insert(CandidateStep).execution_options(render_nulls=True),
-            [
-                {
-                    "candidate_id": r["b_cid"],
-                    "step": r["b_step"],
-                    "passed_on": r["passed_on"],
-                    "vote_pct": r["vote_pct"],
-                }
-                for r in inserts
-            ],
-        )
+    update_rows(
+        session,
+        model=CandidateStep,
+        rows=replaces,
+        fields=("passed_on", "vote_pct"),
+        key=("candidate_id", "step"),
+    )
+    insert_rows(session, model=CandidateStep, rows=inserts, render_nulls=True)
 
 
 def prefill(session: Session, org: OrgRef, as_of: date) -> dict[str, list[dict[str, Any]]]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, insert, select, tuple_, update
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from models.bulk import mappings_in, select_in, upsert
 from models.enums import AuditAction, PartyRole, Presence
 from models.training import Attendance, TrainingSession
 from tasks.core.audit import AuditRow, record_audit
@@ -24,7 +25,6 @@ from tasks.intake.pipeline.issues import error
 from tasks.intake.pipeline.validate import ParsedForm, ParsedSheet
 
 MAX_NAME = 120
-_CHUNK = 5000
 
 
 def person_key(
@@ -36,24 +36,22 @@ def person_key(
     return f"{key}|{birth_date.isoformat()}" if birth_date else key
 
 
-def _attendance_snapshot(r: Any) -> dict[str, Any]:
-    get = r.get if isinstance(r, dict) else lambda k: getattr(r, k)
-    return {
-        k: get(k) for k in ("session_id", "org_id", "full_name", "birth_date", "role", "presence")
-    }
+_AUDITED = ("session_id", "org_id", "full_name", "birth_date", "role", "presence")
+# What a re-import may change of an attendee (the rest is the key).
+_UPDATED = ("full_name", "birth_date", "role", "presence")
+
+
+def _attendance_snapshot(r: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: r[k] for k in _AUDITED}
 
 
 def _sessions(session: Session, sheet: ParsedSheet) -> tuple[dict[str, int], list[Any]]:
     codes = sorted({r.get("session_code") for r in sheet.rows if r.get("session_code")})
-    found: dict[str, int] = {}
-    for i in range(0, len(codes), _CHUNK):
-        found.update(
-            session.execute(
-                select(TrainingSession.code, TrainingSession.id).where(
-                    TrainingSession.code.in_(codes[i : i + _CHUNK])
-                )
-            ).all()
-        )
+    stmt = select(TrainingSession.code, TrainingSession.id)
+    found = {
+        str(code): int(sid)
+        for code, sid in select_in(session, stmt, column=TrainingSession.code, values=codes)
+    }
     issues = [
         sheet.issue(
             row,
@@ -137,81 +135,63 @@ def _replace_attendance(
         Attendance.role,
         Attendance.presence,
     )
-    rows: list[Any] = []
+    rows: list[dict[str, Any]] = []
     if empty:
-        rows = list(session.execute(stmt.where(Attendance.org_id == sender_id)))
-    for i in range(0, len(pairs), _CHUNK):
-        chunk = pairs[i : i + _CHUNK]
-        rows += session.execute(
-            stmt.where(tuple_(Attendance.org_id, Attendance.session_id).in_(chunk))
-        ).all()
-    existing = {(r.session_id, r.org_id, r.person_key): r for r in rows}
-    gone = [r for k, r in existing.items() if k not in wanted]
-    new = [w for k, w in wanted.items() if k not in existing]
-    changed = []
-    for k, w in wanted.items():
-        old = existing.get(k)
-        if old is not None and _attendance_snapshot(old) != _attendance_snapshot(w):
-            changed.append((old, w))
-    if gone:
-        session.execute(
-            delete(Attendance).where(Attendance.id.in_([r.id for r in gone])),
-            execution_options={"synchronize_session": False},
-        )
-    if changed:
-        session.execute(
-            update(Attendance),
-            [
-                {"id": old.id, **{k: w[k] for k in ("full_name", "birth_date", "role", "presence")}}
-                for old, w in changed
-            ],
-        )
-    new_ids: dict[tuple[int, int, str], int] = {}
-    if new:
-        session.execute(insert(Attendance), new)
-        created_pairs = sorted({(w["org_id"], w["session_id"]) for w in new})
-        for i in range(0, len(created_pairs), _CHUNK):
-            for r in session.execute(
-                select(
-                    Attendance.id, Attendance.session_id, Attendance.org_id, Attendance.person_key
-                ).where(
-                    tuple_(Attendance.org_id, Attendance.session_id).in_(
-                        created_pairs[i : i + _CHUNK]
-                    )
-                )
-            ):
-                new_ids[(r.session_id, r.org_id, r.person_key)] = r.id
+        rows = [
+            dict(r) for r in session.execute(stmt.where(Attendance.org_id == sender_id)).mappings()
+        ]
+    rows += mappings_in(
+        session, stmt, column=tuple_(Attendance.org_id, Attendance.session_id), values=pairs
+    )
+    existing = {(r["session_id"], r["org_id"], r["person_key"]): r for r in rows}
+    done = upsert(
+        session,
+        model=Attendance,
+        wanted=wanted,
+        fields=_UPDATED,
+        existing=existing,
+        delete_gone=True,
+        returning=True,
+    )
     events = (
         [
             AuditRow(
-                "attendance", r.id, r.org_id, AuditAction.DELETE, before=_attendance_snapshot(r)
+                "attendance",
+                existing[k]["id"],
+                existing[k]["org_id"],
+                AuditAction.DELETE,
+                before=_attendance_snapshot(existing[k]),
             )
-            for r in gone
+            for k in done.deleted
         ]
         + [
             AuditRow(
                 "attendance",
-                old.id,
-                old.org_id,
+                existing[k]["id"],
+                existing[k]["org_id"],
                 AuditAction.UPDATE,
-                before=_attendance_snapshot(old),
-                after=_attendance_snapshot(w),
+                before=_attendance_snapshot(existing[k]),
+                after=_attendance_snapshot(wanted[k]),
             )
-            for old, w in changed
+            for k in done.updated
         ]
         + [
             AuditRow(
                 "attendance",
-                new_ids[(w["session_id"], w["org_id"], w["person_key"])],
-                w["org_id"],
+                done.ids[k],
+                wanted[k]["org_id"],
                 AuditAction.CREATE,
-                after=_attendance_snapshot(w),
+                after=_attendance_snapshot(wanted[k]),
             )
-            for w in new
+            for k in done.created
         ]
     )
     record_audit(session, actor=ctx.actor, source=ctx.source, events=events)
-    return {"created": len(new), "updated": len(changed), "deleted": len(gone)}
+    return {
+        "created": len(done.created),
+        "updated": len(done.updated),
+        "deleted": len(done.deleted),
+    }
 
 
 IMPORTER = FormImporter(form="tap-huan", run=run, replaces="(đơn vị, Mã lớp)")

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.bulk import select_in, update_rows, upsert
 from models.enums import AuditAction, CommentKind, DispositionAction
 from models.feedback import Comment, Disposition, Submission
 from models.org import Organisation
@@ -31,7 +32,6 @@ from tasks.intake.pipeline.validate import ParsedForm, ParsedRow, ParsedSheet
 
 MAX_GROUP = 200
 MAX_HANDLER = 120
-_CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -42,30 +42,26 @@ class _Answer:
 
 
 def _comments(session: Session, ids: list[int]) -> dict[int, Any]:
-    found: dict[int, Any] = {}
-    for i in range(0, len(ids), _CHUNK):
-        rows = session.execute(
-            select(
-                Comment.id,
-                Comment.section_number,
-                Comment.kind,
-                Comment.text_key,
-                Comment.group_label,
-                Submission.draft_id,
-                Organisation.id.label("org_id"),
-                Organisation.path,
-                Disposition.id.label("disposition_id"),
-                Disposition.action,
-                Disposition.text.label("answer"),
-                Disposition.handler,
-            )
-            .join(Submission, Submission.id == Comment.submission_id)
-            .join(Organisation, Organisation.id == Submission.org_id)
-            .outerjoin(Disposition, Disposition.comment_id == Comment.id)
-            .where(Comment.id.in_(ids[i : i + _CHUNK]))
-        ).all()
-        found.update({r.id: r for r in rows})
-    return found
+    stmt = (
+        select(
+            Comment.id,
+            Comment.section_number,
+            Comment.kind,
+            Comment.text_key,
+            Comment.group_label,
+            Submission.draft_id,
+            Organisation.id.label("org_id"),
+            Organisation.path,
+            Disposition.id.label("disposition_id"),
+            Disposition.action,
+            Disposition.text.label("answer"),
+            Disposition.handler,
+        )
+        .join(Submission, Submission.id == Comment.submission_id)
+        .join(Organisation, Organisation.id == Submission.org_id)
+        .outerjoin(Disposition, Disposition.comment_id == Comment.id)
+    )
+    return {r.id: r for r in select_in(session, stmt, column=Comment.id, values=ids)}
 
 
 def _check_rows(
@@ -176,8 +172,7 @@ def _write_groups(session: Session, rows: list[tuple[ParsedRow, Any]]) -> int:
             label = None
         if label != c.group_label:
             changes.append({"id": c.id, "group_label": label})
-    if changes:
-        session.execute(update(Comment), changes)
+    update_rows(session, model=Comment, rows=changes, fields=("group_label",))
     return len(changes)
 
 
@@ -188,68 +183,40 @@ def _write_answers(
     answers: dict[str, _Answer],
 ) -> dict[str, int]:
     """Insert or update each answered comment's disposition; audit rows in the same transaction."""
-    created: list[tuple[Any, _Answer]] = []
-    updated: list[tuple[Any, _Answer]] = []
-    for row, c in rows:
-        answer = answers.get(_group_of(row, c))
-        if answer is None:
-            continue
-        if c.disposition_id is None:
-            created.append((c, answer))
-        elif (DispositionAction(c.action), c.answer, c.handler) != (
-            answer.action,
-            answer.text,
-            answer.handler,
-        ):
-            updated.append((c, answer))
-    if created:
-        session.execute(
-            insert(Disposition),
-            [
-                {"comment_id": c.id, "action": a.action, "text": a.text, "handler": a.handler}
-                for c, a in created
-            ],
-        )
-    if updated:
-        table = cast(Table, Disposition.__table__)
+    answered = [(c, a) for row, c in rows if (a := answers.get(_group_of(row, c))) is not None]
+    done = upsert(
+        session,
+        model=Disposition,
+        wanted={
+            c.id: {"comment_id": c.id, "action": a.action, "text": a.text, "handler": a.handler}
+            for c, a in answered
+        },
+        fields=("action", "text", "handler"),
+        existing={
+            c.id: {
+                "id": c.disposition_id,
+                "action": DispositionAction(c.action),
+                "text": c.answer,
+                "handler": c.handler,
+            }
+            for c, _a in answered
+            if c.disposition_id is not None
+        },
+        returning=True,
         # Core executemany: the ORM's version counter is bumped by hand.
-        session.execute(
-            update(table)
-            .where(table.c.id == bindparam("did"))
-            .values(
-                action=bindparam("new_action"),
-                text=bindparam("new_text"),
-                handler=bindparam("new_handler"),
-                version=table.c.version + 1,
-            ),
-            [
-                {
-                    "did": c.disposition_id,
-                    "new_action": a.action.value,
-                    "new_text": a.text,
-                    "new_handler": a.handler,
-                }
-                for c, a in updated
-            ],
-        )
-    new_ids = {}
-    if created:
-        new_ids = dict(
-            session.execute(
-                select(Disposition.comment_id, Disposition.id).where(
-                    Disposition.comment_id.in_([c.id for c, _ in created])
-                )
-            ).all()
-        )
+        bump_version=True,
+    )
+    created, updated = set(done.created), set(done.updated)
     events = [
         AuditRow(
             "disposition",
-            new_ids[c.id],
+            done.ids[c.id],
             c.org_id,
             AuditAction.CREATE,
             after=disposition_snapshot(c.id, a.action, a.text, a.handler),
         )
-        for c, a in created
+        for c, a in answered
+        if c.id in created
     ] + [
         AuditRow(
             "disposition",
@@ -259,10 +226,11 @@ def _write_answers(
             before=disposition_snapshot(c.id, DispositionAction(c.action), c.answer, c.handler),
             after=disposition_snapshot(c.id, a.action, a.text, a.handler),
         )
-        for c, a in updated
+        for c, a in answered
+        if c.id in updated
     ]
     record_audit(session, actor=ctx.actor, source=ctx.source, events=events)
-    return {"created": len(created), "updated": len(updated)}
+    return {"created": len(done.created), "updated": len(done.updated)}
 
 
 def run(session: Session, ctx: ImportContext, parsed: ParsedForm) -> ImportOutcome:

@@ -94,12 +94,6 @@ def parse_code(col: ColumnSpec, cell: Cell) -> Parsed:
     return text, None
 
 
-def _is_date_format(fmt: str) -> bool:
-    from openpyxl.styles.numbers import is_date_format
-
-    return bool(is_date_format(fmt))
-
-
 def parse_date(col: ColumnSpec, cell: Cell) -> Parsed:
     """A date: a date-formatted cell, or text dd/mm/yyyy (d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy)."""
     value = cell.value
