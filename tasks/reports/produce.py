@@ -27,7 +27,7 @@ from models.settings import Settings, get_settings
 from tasks.reports import archive
 from tasks.reports import party_format as pf
 from tasks.reports.docx.render import CompiledTemplate, load_template, template_dir
-from tasks.reports.plan import PlannedDocument, ResolvedRequest
+from tasks.reports.planning import PlannedDocument, ResolvedRequest
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

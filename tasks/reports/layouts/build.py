@@ -601,4 +601,3 @@ def main() -> None:
         if old != data:
             path.write_bytes(data)
             sys.stderr.write(f"wrote {path}\n")
-
