@@ -8,7 +8,7 @@ from typing import Any
 
 from prefect.futures import PrefectFuture
 
-from tasks.core.steps import as_is
+from tasks.core.task_options import as_is
 from tasks.reports.steps import publish_reports, render_if_changed, render_unit_lists
 from tasks.status.steps import judge_stage, publish_stage, pull_status, resolve_as_of
 

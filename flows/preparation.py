@@ -9,7 +9,7 @@ from prefect import flow
 
 from flows._stage import submit_stage_reports
 from flows.runners import ConfiguredTaskRunner
-from tasks.core.steps import as_is
+from tasks.core.task_options import as_is
 from tasks.reports.steps import publish_report_sets, render_reports
 from tasks.status.steps import (
     judge_stages,

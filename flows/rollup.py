@@ -7,7 +7,7 @@ from typing import Any
 
 from prefect import flow
 
-from tasks.core.steps import as_is
+from tasks.core.task_options import as_is
 from tasks.status.steps import (
     publish_rollup,
     pull_status,

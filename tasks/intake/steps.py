@@ -11,7 +11,7 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from tasks.core.steps import DB_RETRY
+from tasks.core.task_options import DB_RETRY
 from tasks.intake.inbox import (
     InboxFile,
     default_inbox,

@@ -10,7 +10,7 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from tasks.core.steps import DB_RETRY
+from tasks.core.task_options import DB_RETRY
 from tasks.reports.api import (
     RenderedReport,
     context_changed,

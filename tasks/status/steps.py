@@ -17,7 +17,7 @@ from models.db import read_session, write_session
 from models.queries import get_meta
 from tasks.core.dates import today
 from tasks.core.plans import STAGES
-from tasks.core.steps import DB_RETRY
+from tasks.core.task_options import DB_RETRY
 from tasks.status import publish
 from tasks.status.document import status_result
 
