@@ -29,7 +29,7 @@ from tasks.reports.docx.environment import make_environment
 MM_TO_TWIPS = 1440 / 25.4
 _TEMPLATE_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _PG_MAR = re.compile(r"<w:pgMar\b[^>]*/>")
-# A picture the office (or build_templates) marked as a chart slot: alt text "daihoi:NAME".
+# A picture the office (or the layouts) marked as a chart slot: alt text "daihoi:NAME".
 _CHART_SLOT = re.compile(
     r'<wp:docPr\b[^>]*\bdescr="daihoi:([\w-]+)"[^>]*/>.*?r:embed="([^"]+)"', re.DOTALL
 )
