@@ -1,0 +1,1 @@
+"""Tests of tasks.reports: contexts, rendering, batches and the reports flow."""
