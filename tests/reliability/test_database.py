@@ -9,7 +9,6 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +29,14 @@ from models.db import (
     write_session,
     write_with_retry,
 )
-from models.enums import Gender, IntakeState, OrgKind, PoliticalTheory, Post, Reelection
+from models.enums import IntakeState, OrgKind
 from models.migrate import alembic_config, downgrade, upgrade
 from models.queries import find_org
 from tasks.intake.exports.forms import write_form
 from tasks.intake.receive import STALE_MESSAGE, ImportOptions, import_file
-from tests.reliability.crash import run_victim, sqlite_integrity
-from tests.reliability.workbooks import counts, fill_form, nhan_su_book, person, seed_tree
+from tests.helpers.crash import run_victim, sqlite_integrity
+from tests.helpers.factories import candidate
+from tests.helpers.workbooks import counts, fill_form, nhan_su_book, person, seed_tree
 
 pytestmark = pytest.mark.db
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,20 +56,7 @@ def _people(n: int, prefix: str = "Nguyễn Văn") -> list[dict[str, Any]]:
 
 
 def _candidate(org_id: int, name: str = "Trần Thị Hoa") -> Candidate:
-    return Candidate(
-        org_id=org_id,
-        full_name=name,
-        name_key=name.lower(),
-        birth_date=date(1980, 1, 2),
-        gender=Gender.NU,
-        ethnicity="Kinh",
-        joined_on=date(2005, 5, 19),
-        education="Cử nhân",
-        political_theory=PoliticalTheory.TRUNG_CAP,
-        current_position="Hiệu phó",
-        reelection=Reelection.TAI_CU,
-        proposed_post=Post.BI_THU,
-    )
+    return candidate(org_id, name)
 
 
 # C1 ---------------------------------------------------------------------------------------
@@ -268,7 +255,7 @@ def test_a_stale_prefilled_workbook_is_refused_and_overwrites_nothing(
 def test_an_edit_of_a_record_changed_meanwhile_is_refused_in_vietnamese(
     engine: Engine, entity: str
 ) -> None:
-    from tests.reliability.records import edit_field, make_record
+    from tests.helpers.records import edit_field, make_record
 
     seed_tree()
     model, rec_id, field = make_record(entity)

@@ -20,7 +20,7 @@ from models.settings import get_settings
 from tasks.intake.pipeline.limits import FileRefused
 from tasks.intake.pipeline.workbook import open_workbook
 from tasks.intake.receive import ImportOptions, import_file
-from tests.reliability.workbooks import counts, nhan_su_book, person, seed_tree
+from tests.helpers.workbooks import counts, nhan_su_book, person, seed_tree
 
 CB_A = ImportOptions(sender_code="CB-A")
 

@@ -16,7 +16,7 @@ from models.db import read_session, write_session
 from models.enums import InspectionForm, InspectionKind, InspectionTarget, IntakeState
 from tasks.intake.pipeline.error_workbook import ERRORS_SHEET
 from tasks.intake.receive import ImportOptions, import_file
-from tests.reliability.workbooks import NHAN_SU, counts, nhan_su_book, person, seed_tree, write_book
+from tests.helpers.workbooks import NHAN_SU, counts, nhan_su_book, person, seed_tree, write_book
 
 CB_A = ImportOptions(sender_code="CB-A")
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from models.enums import IntakeState
 from tasks.intake.receive import ImportOptions, import_file
-from tests.reliability.workbooks import nhan_su_book, person, seed_tree
+from tests.helpers.workbooks import nhan_su_book, person, seed_tree
 
 EXAMPLES = 60  # per strategy: a fixed, bounded number of inputs
 FUZZED: list[int] = []

@@ -30,8 +30,8 @@ from tasks.demo.seed import DEFAULT_DEMO_AS_OF, seed_demo
 from tasks.reports.api import render_report
 from tasks.status import publish
 from tasks.status.document import status_result
-from tests.reliability.crash import run_victim, sqlite_integrity
-from tests.reliability.workbooks import nhan_su_book, person, seed_tree
+from tests.helpers.crash import run_victim, sqlite_integrity
+from tests.helpers.workbooks import nhan_su_book, person, seed_tree
 
 pytestmark = pytest.mark.db
 

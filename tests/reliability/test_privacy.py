@@ -20,7 +20,7 @@ from models import AuditEvent, Candidate
 from models.db import read_session, write_session
 from models.settings import get_settings
 from tasks.demo.seed import DEFAULT_DEMO_AS_OF, seed_demo
-from tests.reliability.workbooks import nhan_su_book, person, seed_tree, write_book
+from tests.helpers.workbooks import nhan_su_book, person, seed_tree, write_book
 
 pytestmark = pytest.mark.db
 

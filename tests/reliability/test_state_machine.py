@@ -28,7 +28,7 @@ from models.settings import get_settings
 from tasks.intake.receive import ImportOptions, import_file
 from tasks.status import publish
 from tasks.status.document import status_result
-from tests.reliability.workbooks import nhan_su_book, person, seed_tree, write_book
+from tests.helpers.workbooks import nhan_su_book, person, seed_tree, write_book
 
 LEAVES = ("CB-A", "CB-B", "CB-C1")
 NAMES = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Võ Văn Em")

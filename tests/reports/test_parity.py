@@ -275,7 +275,7 @@ def test_values_are_escaped_the_same_through_both() -> None:
         table = doc.add_table(rows=1, cols=1)
         table.cell(0, 0).text = "{{ text }}"
 
-    text = 'Đề nghị bổ sung <mục 2> & "giải pháp" của \'Chi bộ A\''
+    text = "Đề nghị bổ sung <mục 2> & \"giải pháp\" của 'Chi bộ A'"
     got = _same_through_both(layout, {"text": text})
     assert got["body"][0] == ("p", [f"Ý kiến: {text}"])
     assert got["body"][1][1][0][0][3] == [("p", [text])]

@@ -1,0 +1,1 @@
+"""Tests of flows.cli: the daihoi command and its maintenance commands."""

@@ -1,0 +1,1 @@
+"""Tests of tasks.demo: the synthetic demo data."""

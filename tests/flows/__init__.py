@@ -1,0 +1,1 @@
+"""Tests of flows: the deployable flows and their task runners."""

@@ -1,0 +1,1 @@
+"""Tests of models: the schema, migrations and the database helpers."""

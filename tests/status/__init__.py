@@ -1,0 +1,1 @@
+"""Tests of tasks.status: the status rules, milestones, targets, rollup and the JSON schema."""
