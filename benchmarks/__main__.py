@@ -325,6 +325,39 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 f"{r['import_vs_openpyxl']:.2f}× (goal ≤ 3.0)",
             )
         )
+    if "web" in parts:
+        from benchmarks.web import web_figures
+
+        m = web_figures(AS_OF)
+        f.update({f"web_{k}": v for k, v in m.items()})
+        rows.append(
+            (
+                f"dashboard cold ÷ bare status ({m['units']:,.0f} units)",
+                f"{m['dashboard_cold_s']:.2f} s ÷ {m['status_s']:.2f} s",
+                f"{m['dashboard_cold_vs_status']:.2f}× (goal ≤ 1.3)",
+            )
+        )
+        rows.append(
+            (
+                "dashboard warm p50 / p95 (50 requests)",
+                f"{m['dashboard_warm_p50_s'] * 1000:.0f} / {m['dashboard_warm_p95_s'] * 1000:.0f} ms",
+                "goal p95 ≤ 150 ms",
+            )
+        )
+        rows.append(
+            (
+                "dashboard filtered (overdue, page 2) p95",
+                f"{m['dashboard_filtered_p95_s'] * 1000:.0f} ms",
+                "",
+            )
+        )
+        rows.append(
+            (
+                "unit page p50 / p95 (50 units, first visit)",
+                f"{m['unit_page_p50_s'] * 1000:.0f} / {m['unit_page_p95_s'] * 1000:.0f} ms",
+                "goal p95 ≤ 200 ms",
+            )
+        )
     if "units" in parts:
         m = child(["-m", "benchmarks.workers", "units", AS_OF.isoformat()])
         s["all_unit_reports"] = m["seconds"]

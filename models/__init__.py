@@ -1,5 +1,13 @@
 """daihoi's data layer: typed SQLAlchemy models, engine and sessions, set-based queries."""
 
+from models.accounts import (
+    Account,
+    ActivationCode,
+    DataVersion,
+    LoginFailure,
+    LoginLock,
+    WebSession,
+)
 from models.base import Base
 from models.feedback import Comment, Disposition, Draft, DraftSection, Submission
 from models.inspection import Inspection, Remedy
@@ -18,6 +26,8 @@ from models.targets import YearFigures
 from models.training import Attendance, Course, SessionRole, TrainingSession
 
 __all__ = [
+    "Account",
+    "ActivationCode",
     "AppMeta",
     "Attendance",
     "AuditEvent",
@@ -27,12 +37,15 @@ __all__ = [
     "Comment",
     "Congress",
     "Course",
+    "DataVersion",
     "Disposition",
     "DocumentCounter",
     "Draft",
     "DraftSection",
     "Inspection",
     "IntakeRecord",
+    "LoginFailure",
+    "LoginLock",
     "MilestoneOverride",
     "OrgLink",
     "Organisation",
@@ -44,5 +57,6 @@ __all__ = [
     "StatusSnapshot",
     "Submission",
     "TrainingSession",
+    "WebSession",
     "YearFigures",
 ]

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -125,13 +125,31 @@ def read_session(engine: Engine | None = None) -> Iterator[Session]:
         yield session
 
 
+def bump_data_version(session: Session) -> None:
+    """Move the data version on, in the caller's transaction: it becomes visible with the
+    write itself, so a reader never sees new data under an old version (or the reverse)."""
+    from models.accounts import DataVersion
+
+    result = session.execute(update(DataVersion).values(version=DataVersion.version + 1))
+    if not getattr(result, "rowcount", 0):
+        session.add(DataVersion(version=1))
+        session.flush()
+
+
 @contextmanager
-def write_session(engine: Engine | None = None) -> Iterator[Session]:
-    """A session whose transaction takes the write lock at once and commits at the end."""
+def write_session(engine: Engine | None = None, *, changes_data: bool = True) -> Iterator[Session]:
+    """A session whose transaction takes the write lock at once and commits at the end.
+
+    Every such transaction moves the data version (the status cache's key) just before it
+    commits, so no writer can forget to; `changes_data=False` is for the web's own
+    bookkeeping (sessions, logins, accounts), which status never reads."""
     engine = engine or get_engine()
     bind = engine.execution_options(sqlite_begin="IMMEDIATE") if is_sqlite(engine) else engine
     with sessionmaker(bind, expire_on_commit=False)() as session, session.begin():
         yield session
+        if changes_data:
+            # Last, so PostgreSQL holds the counter's row lock only for the commit itself.
+            bump_data_version(session)
 
 
 class DatabaseBusy(RuntimeError):
@@ -166,6 +184,7 @@ def write_with_retry(
     engine: Engine | None = None,
     attempts: int = 5,
     first_delay: float = 0.2,
+    changes_data: bool = True,
 ) -> T:
     """Run `work` in one write transaction; retry the whole transaction, with backoff, only
     when the database was busy or the transaction conflicted — never on bad data. An edit of
@@ -173,7 +192,7 @@ def write_with_retry(
     delay = first_delay
     for attempt in range(1, attempts + 1):
         try:
-            with write_session(engine) as session:
+            with write_session(engine, changes_data=changes_data) as session:
                 return work(session)
         except StaleDataError as e:
             raise StaleEdit(STALE_EDIT_MESSAGE) from e

@@ -162,3 +162,12 @@ class AuditAction(Labelled):
     CREATE = "create", "Tạo mới"
     UPDATE = "update", "Cập nhật"
     DELETE = "delete", "Xóa"
+
+
+class Role(Labelled):
+    """What a web account may see and do (WEB.md "Who sees and does what")."""
+
+    VAN_PHONG = "van-phong", "Văn phòng"
+    LANH_DAO = "lanh-dao", "Lãnh đạo"
+    TO_BIEN_TAP = "to-bien-tap", "Tổ biên tập"
+    DON_VI = "don-vi", "Đơn vị"

@@ -87,6 +87,18 @@ class Settings(BaseSettings):
     margins_mm: tuple[float, float, float, float] = (20, 20, 30, 15)
     issuer: Issuer = Field(default_factory=Issuer)
     limits: Limits = Field(default_factory=Limits)
+    # The web application (WEB.md "Security"): DAIHOI_WEB_SECURE_COOKIES=true behind HTTPS.
+    web_secure_cookies: bool = False
+    web_session_idle_hours: float = 8
+    web_session_days: float = 7
+    web_code_days: int = 14
+    # Request bodies of anything but an upload (forms, logins): 413 beyond this.
+    web_max_form_bytes: int = 1_048_576
+    # argon2id cost for web passwords (OWASP's minimum is 19 MiB, 2 passes).
+    web_argon2_memory_kib: int = 65536
+    web_argon2_time_cost: int = 3
+    # How many status documents (scope, as_of, plan, year, data version) a web process keeps.
+    web_status_cache: int = 8
 
     @classmethod
     def settings_customise_sources(

@@ -6,7 +6,19 @@ import sys
 
 import typer
 
-from flows.cli import demo, draft, intake, maintenance, override, report, run, setup, status
+from flows.cli import (
+    demo,
+    draft,
+    intake,
+    maintenance,
+    override,
+    report,
+    run,
+    setup,
+    status,
+    users,
+    web,
+)
 from models.db import DatabaseBusy, StaleEdit
 from tasks.core.errors import UserError
 
@@ -28,7 +40,7 @@ def _root() -> None:
     """Theo dõi chuẩn bị đại hội đảng bộ các cấp."""
 
 
-for module in (setup, demo, draft, status, run, report, override, maintenance, intake):
+for module in (setup, demo, draft, status, run, report, override, maintenance, intake, users, web):
     module.register(app)
 
 

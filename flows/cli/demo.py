@@ -133,6 +133,26 @@ def demo(
     summary = run_demo_seed(scale=scale.value, as_of=optional_date(as_of), seed=seed, reset=reset)
     print_summary(summary)
     run_main_job(summary.as_of)
+    print_demo_logins()
+
+
+def print_demo_logins() -> None:
+    """Create the demo's web accounts and print their logins and one-time activation codes."""
+    from models.base import utcnow
+    from models.settings import get_settings
+    from tasks.accounts.demo import demo_accounts
+
+    logins = demo_accounts(get_engine(), actor=get_settings().actor_name, now=utcnow())
+    table = Table(title="Tài khoản ứng dụng web (daihoi web)", title_justify="left")
+    for col in ("Tên đăng nhập", "Vai trò", "Đơn vị", "Mã kích hoạt (dùng một lần)"):
+        table.add_column(col)
+    for d in logins:
+        table.add_row(d.login, d.role.label, d.org_code or "", d.code or "(đã kích hoạt)")
+    console.print(table)
+    console.print(
+        "Mở trang web: daihoi web — rồi vào http://localhost:8000/kich-hoat, nhập tên đăng nhập, "
+        "mã kích hoạt và đặt mật khẩu (ít nhất 10 ký tự)."
+    )
 
 
 def run_main_job(as_of: date) -> None:

@@ -183,9 +183,9 @@ def export_status(
 
     Ví dụ: daihoi export status --org DU-SGDDT --as-of 15/03/2025 --out tien-do.xlsx
     """
-    from flows.cli.status import default_as_of
     from tasks.intake.exports.status import write_status_export
     from tasks.status.document import compute_status
+    from tasks.status.present import default_as_of
 
     if out.suffix.lower() != ".xlsx":
         raise UsageError("--out: tên tệp phải có đuôi .xlsx")

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from flows.cli.common import console, open_database, optional_date, scope_or_fail
-from flows.cli.status import default_as_of
 from tasks.core.errors import UsageError
+from tasks.status.present import default_as_of
 
 KIND_HELP = "progress | personnel | inspections | feedback | training | targets | reminders"
 

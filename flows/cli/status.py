@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
 from typing import Annotated, Any
@@ -20,9 +19,8 @@ from flows.cli.common import (
     scope_or_fail,
 )
 from models.db import read_session
-from models.queries import get_meta
-from tasks.core.dates import today
 from tasks.core.plans import STAGES
+from tasks.status.present import default_as_of, lag_days, status_json
 
 STAGE_LABELS = {
     "personnel": "Nhân sự",
@@ -38,22 +36,6 @@ STATE_STYLE = {
     "not_started": ("Chưa làm", "magenta"),
     "not_applicable": ("—", "dim"),
 }
-
-
-def default_as_of(session: Any) -> date:
-    """The demo's recorded as-of for a demo database, else today in Asia/Ho_Chi_Minh."""
-    recorded = get_meta(session, "demo_as_of")
-    return date.fromisoformat(recorded) if recorded else today()
-
-
-def lag_days(unit: dict[str, Any], as_of: date) -> int:
-    """How far a unit is behind: the most days past a due date over its unfinished stages."""
-    worst = 0
-    for entry in unit["stages"].values():
-        if entry["state"] in ("done", "not_applicable") or entry["due"] is None:
-            continue
-        worst = max(worst, (as_of - date.fromisoformat(entry["due"])).days)
-    return worst
 
 
 def _cell(entry: dict[str, Any]) -> str:
@@ -153,7 +135,7 @@ def status(
             session, scope=scope.code, as_of=day or default_as_of(session), plan=plan, year=year
         )
     if as_json:
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        sys.stdout.write(status_json(doc) + "\n")
         return
     console.print(render_summary(doc))
     console.print(render_table(doc, sort=sort, limit=limit, width=console.width))

@@ -46,7 +46,18 @@ SCALES: tuple[Scale, ...] = get_args(Scale)
 DEFAULT_DEMO_AS_OF = date(2025, 3, 15)
 DEFAULT_DEMO_SEED = 2025
 # Tables that a fresh or demo database may hold without them being the user's data.
-_NOT_USER_DATA = {"app_meta", "plan_version", "plan_milestone"}
+# Bookkeeping, not a committee's data: the web's accounts and sessions, the data version.
+_NOT_USER_DATA = {
+    "app_meta",
+    "plan_version",
+    "plan_milestone",
+    "data_version",
+    "account",
+    "activation_code",
+    "web_session",
+    "login_failure",
+    "login_lock",
+}
 
 
 @dataclass(frozen=True)

@@ -370,3 +370,15 @@ def compute_status(
 ) -> dict[str, Any]:
     """The `daihoi status --json` document (schema 1) for a scope as of a date."""
     return status_result(session, scope=scope, as_of=as_of, plan=plan, year=year).document
+
+
+def subtree_summary(result: StatusResult, *, org_id: int, org_path: str) -> dict[str, Any]:
+    """The stage summary `status --org` of an organisation inside a result's scope gives, read
+    off that result's subtree sums (the same rollup, shaped by the same function). Equal to
+    computing it anew whenever the organisation's units are judged on the same inputs in both
+    (the same current draft: see tasks.status.memo)."""
+    units = int(result.units["path"].str.startswith(org_path).sum()) - 1
+    return {
+        stage: stage_summary(result.subtree[stage].loc[[org_id]].iloc[0], units, stage)
+        for stage in STAGES
+    }

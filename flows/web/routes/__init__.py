@@ -1,0 +1,1 @@
+"""The web application's routes, one module per area."""

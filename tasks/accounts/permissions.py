@@ -1,0 +1,52 @@
+"""Who may do what (WEB.md "Who sees and does what"): the permission table as data, and the
+subtree rule. The web's one scope dependency asks these; tests read the same table."""
+
+from __future__ import annotations
+
+from models.enums import Role
+
+VP, LD, BT, DV = Role.VAN_PHONG, Role.LANH_DAO, Role.TO_BIEN_TAP, Role.DON_VI
+
+# action → the roles that may take it. A don-vi account is further held to its own subtree.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "status": frozenset({VP, LD, DV}),  # dashboard, unit pages, status API
+    "form": frozenset({VP, BT, DV}),  # a pre-filled form (to-bien-tap: the tiếp thu sheet only)
+    "reports": frozenset({VP, LD, BT, DV}),  # reports: list, download (to-bien-tap: feedback)
+    "audit": frozenset({VP, LD}),  # the audit trail (lanh-dao reads it)
+    "accounts": frozenset({VP}),  # accounts: add, disable, reset, activation codes
+    "self": frozenset({VP, LD, BT, DV}),  # one's own password, the home page
+}
+
+# The one form the drafting team may download, and the one report kind it reads.
+DRAFTING_FORM = "tiep-thu"
+DRAFTING_REPORT = "feedback"
+
+
+def can(role: Role, action: str) -> bool:
+    """Whether a role may take an action at all (KeyError for an unknown action: a typo in a
+    route must fail loudly, never allow)."""
+    return role in PERMISSIONS[action]
+
+
+def can_form(role: Role, form: str) -> bool:
+    """Whether a role may download this form."""
+    return can(role, "form") and (role != BT or form == DRAFTING_FORM)
+
+
+def can_report(role: Role, kind: str) -> bool:
+    """Whether a role may list and download reports of this kind."""
+    return can(role, "reports") and (role != BT or kind == DRAFTING_REPORT)
+
+
+def within(scope_path: str, path: str) -> bool:
+    """Whether an organisation (by its materialised path) is the scope or lies under it."""
+    return path.startswith(scope_path)
+
+
+def home_path(role: Role, org_code: str | None) -> str:
+    """Where `/` sends an account."""
+    if role == DV and org_code:
+        return f"/don-vi/{org_code}"
+    if role == BT:
+        return "/bieu-mau"
+    return "/tong-quan"
