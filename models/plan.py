@@ -41,7 +41,10 @@ class PlanMilestone(Base):
 
 
 class MilestoneOverride(Base):
-    """A manual decision on a unit's stage (done / not applicable) from a date, with its reason."""
+    """A manual decision on a unit's stage (done / not applicable) from a date, with its reason.
+
+    A revoked override applies on the days from `effective_from` up to the day before
+    `revoked_on`: status as of an earlier day is unchanged by the revocation."""
 
     __tablename__ = "milestone_override"
     __table_args__ = (Index("ix_milestone_override_org_stage", "org_id", "stage"),)
@@ -52,3 +55,6 @@ class MilestoneOverride(Base):
     effective_from: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(120))
+    revoked_on: Mapped[date | None] = mapped_column(Date)
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
+    revoked_by: Mapped[str | None] = mapped_column(String(120))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -46,6 +47,20 @@ class Issuer(BaseModel):
     )
 
 
+def os_user() -> str:
+    """The effective user's name from the password database (getpass's order elsewhere)."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError):  # Windows, or a uid with no entry (some containers)
+        pass
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
 def default_home() -> Path:
     """The data folder when DAIHOI_HOME is not set."""
     return Path("daihoi-data")
@@ -62,8 +77,11 @@ class _TomlSource(PydanticBaseSettingsSource):
         path = home / "daihoi.toml"
         if not path.is_file():
             return {}
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        try:
+            with path.open("rb") as fh:
+                data = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as e:
+            raise SettingsError(f"Tệp cấu hình {path} không đúng cú pháp TOML ({e}).") from e
         data.pop("home", None)
         return data
 
@@ -120,19 +138,47 @@ class Settings(BaseSettings):
 
     @property
     def actor_name(self) -> str:
-        """Who audit events name: DAIHOI_ACTOR, else the OS user."""
-        if self.actor:
-            return self.actor
-        try:
-            return os.getlogin()
-        except OSError:
-            return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+        """Who audit events name: DAIHOI_ACTOR (or `--actor`, which sets it), else the OS user
+        from the password database (so a scheduled run without a login terminal has a name)."""
+        if self.actor and self.actor.strip():
+            return self.actor.strip()[:120]
+        return os_user()
+
+
+class SettingsError(ValueError):
+    """The configuration (DAIHOI_… variables or daihoi.toml) holds a value daihoi cannot use;
+    the message is one Vietnamese line naming the setting."""
+
+
+_WHY = {
+    "int_parsing": "không phải số nguyên",
+    "int_type": "không phải số nguyên",
+    "float_parsing": "không phải số",
+    "bool_parsing": "chỉ nhận true hoặc false",
+    "string_type": "cần một chuỗi ký tự",
+}
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    name = "__".join(str(part) for part in loc)
+    return f"DAIHOI_{name.upper()} (hoặc '{'.'.join(str(p) for p in loc)}' trong daihoi.toml)"
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The settings, built once on first use (never at import)."""
-    return Settings()
+    """The settings, built once on first use (never at import); SettingsError when a value is
+    unusable."""
+    try:
+        return Settings()
+    except ValidationError as e:
+        first = e.errors(include_url=False)[0]
+        allowed = str(first.get("ctx", {}).get("expected", "")).replace(" or ", " hoặc ")
+        why = (
+            f"chỉ nhận {allowed}" if allowed else _WHY.get(first["type"], "giá trị không dùng được")
+        )
+        raise SettingsError(
+            f"Cấu hình không hợp lệ: {_where(first['loc'])} = {first.get('input')!r}: {why}."
+        ) from e
 
 
 EXAMPLE_TOML = """\

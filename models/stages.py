@@ -304,7 +304,8 @@ def attendance_query(*, scope_path: str, as_of: date) -> AnySelect:
 
 
 def overrides_query(*, scope_path: str, as_of: date) -> AnySelect:
-    """Manual overrides in force on as_of, newest last."""
+    """Manual overrides in force on as_of (from their date, until the day they are revoked),
+    newest last."""
     return (
         select(
             MilestoneOverride.org_id.label("id"),
@@ -314,7 +315,11 @@ def overrides_query(*, scope_path: str, as_of: date) -> AnySelect:
             MilestoneOverride.id.label("override_id"),
         )
         .join(Organisation, Organisation.id == MilestoneOverride.org_id)
-        .where(at_or_under(scope_path), MilestoneOverride.effective_from <= as_of)
+        .where(
+            at_or_under(scope_path),
+            MilestoneOverride.effective_from <= as_of,
+            or_(MilestoneOverride.revoked_on.is_(None), MilestoneOverride.revoked_on > as_of),
+        )
         .order_by(MilestoneOverride.effective_from, MilestoneOverride.id)
     )
 

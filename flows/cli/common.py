@@ -15,7 +15,7 @@ from models.db import get_engine
 from models.migrate import current_revision, head_revision
 from models.queries import OrgRef, UnknownOrganisation, resolve_scope
 from tasks.core.dates import parse_cli_date
-from tasks.core.errors import UserError
+from tasks.core.errors import UsageError, UserError
 
 console = Console()
 err_console = Console(stderr=True)
@@ -59,7 +59,8 @@ def prepare_prefect_env() -> None:
 
 
 def scope_or_fail(session: Session, code: str | None) -> OrgRef:
-    """Resolve `--org` (default the root) or fail with one clear line."""
+    """Resolve `--org` (default the root) or fail with one clear line: an unknown code is a
+    usage error (exit 2); a registry with no units yet is not (exit 1)."""
     try:
         return resolve_scope(session, code=code)
     except UnknownOrganisation as e:
@@ -67,7 +68,7 @@ def scope_or_fail(session: Session, code: str | None) -> OrgRef:
             raise UserError(
                 "Chưa có đơn vị nào: hãy nhập danh sách tổ chức đảng (biểu mẫu don-vi) hoặc chạy 'daihoi demo'."
             ) from e
-        raise UserError(f"Không tìm thấy đơn vị có mã '{code}'.") from e
+        raise UsageError(f"--org: không có đơn vị mã '{code}'.") from e
 
 
 # The options most commands share, declared once.

@@ -16,6 +16,7 @@ from models.db import get_engine
 from models.enums import OrgKind
 from models.migrate import upgrade
 from tasks.core.errors import UserError
+from tasks.core.text import vn_decimal, vn_int
 from tasks.demo.seed import DEFAULT_DEMO_AS_OF, DEFAULT_DEMO_SEED, DemoSummary, Scale, seed_demo
 
 
@@ -34,9 +35,7 @@ SCALE_LABELS: dict[str, str] = {
 }
 
 
-def _n(value: int) -> str:
-    """An integer the Vietnamese way: dots between thousands."""
-    return f"{value:,}".replace(",", ".")
+_n = vn_int
 
 
 def run_demo_seed(
@@ -101,7 +100,7 @@ def print_summary(summary: DemoSummary) -> None:
         )
     years = f"{summary.as_of.year - 2}, {summary.as_of.year - 1}"
     table.add_row("Số liệu chỉ tiêu năm", f"{_n(c.get('year_figures', 0))} dòng ({years})")
-    table.add_row("Thời gian", f"{summary.seconds:.1f} giây".replace(".", ","))
+    table.add_row("Thời gian", f"{vn_decimal(summary.seconds)} giây")
     console.print(table)
 
 
@@ -186,9 +185,9 @@ def run_main_job(as_of: date) -> None:
     console.print(LEGEND)
     written = int(prepared["reports"]) + int(reminders["letters"]) + len(on_demand)
     console.print(
-        f"Đã chạy prepare_congresses và send_reminders trong {seconds:.1f} giây; "
-        f"{written} văn bản Word trong {get_settings().home / 'reports'} "
-        f"({reminders['letters']} công văn đôn đốc)."
+        f"Đã chạy prepare_congresses và send_reminders trong {vn_decimal(seconds)} giây; "
+        f"{vn_int(written)} văn bản Word trong {get_settings().home / 'reports'} "
+        f"({vn_int(int(reminders['letters']))} công văn đôn đốc)."
     )
     console.print("Xem toàn bộ: daihoi status — hoặc daihoi status --json")
 

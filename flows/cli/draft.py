@@ -11,7 +11,7 @@ import typer
 from flows.cli.common import console, open_database, optional_date, scope_or_fail
 from models.db import read_session, write_session
 from models.settings import get_settings
-from tasks.core.errors import UsageError, UserError
+from tasks.core.errors import UsageError, UserError, os_error_text
 
 draft_app = typer.Typer(
     help="Dự thảo Báo cáo chính trị.\n\nVí dụ: daihoi draft import du-thao.docx",
@@ -38,7 +38,8 @@ def import_draft_command(
 
     due = optional_date(deadline, "--deadline")
     if not file.is_file():
-        raise UserError(f"Không tìm thấy tệp '{file}'.")
+        problem = f"'{file}' là một thư mục" if file.is_dir() else f"không có tệp '{file}'"
+        raise UserError(f"Không nhập được dự thảo: {problem}.")
     try:
         check_docx(file, get_settings().limits)
         parsed = parse_draft(file)
@@ -64,6 +65,14 @@ def import_draft_command(
         console.print(
             f"Đã nhập dự thảo phiên bản {result.version} cho {scope.code}: "
             f"{result.sections - 1} mục và mục 'Chung'; chuyển {result.relinked} ý kiến sang phiên bản mới."
+        )
+    if parsed.numbered_by_level:
+        console.print(
+            "[yellow]Cảnh báo:[/] các đề mục không ghi số: đã đánh số theo cấp đề mục "
+            "(Heading 1 → I, II…; Heading 2 → 1, 2…; Heading 3 → a, b…). Hãy kiểm tra số các "
+            "mục (daihoi forms gop-y liệt kê chúng) trước khi gửi cho các đơn vị góp ý.",
+            highlight=False,
+            soft_wrap=True,
         )
     for title in parsed.unnumbered:
         console.print(f"[yellow]Cảnh báo:[/] đề mục không có số, không nhận làm mục: «{title}»")
@@ -93,7 +102,7 @@ def export_tiep_thu_command(
         try:
             count = export_tiep_thu(session, scope=scope, out=out)
         except OSError as e:
-            raise UserError(f"Không ghi được tệp '{out}': {e.strerror}") from e
+            raise UserError(f"Không ghi được tệp '{out}': {os_error_text(e)}.") from e
     console.print(f"Đã ghi {count} ý kiến cần tiếp thu, giải trình vào {out}")
 
 

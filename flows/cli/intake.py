@@ -14,7 +14,7 @@ from flows.cli.common import console, err_console, open_database, optional_date,
 from flows.cli.draft import export_tiep_thu_command
 from models.db import read_session
 from models.enums import IntakeState
-from tasks.core.errors import UsageError, UserError
+from tasks.core.errors import UsageError, UserError, os_error_text
 
 if TYPE_CHECKING:  # openpyxl and pandas load only when a command needs them
     from tasks.intake.receive import FileOutcome
@@ -45,31 +45,55 @@ def forms(
     out: Annotated[
         Path | None, typer.Option("--out", help="Tệp ghi ra (mặc định ./<biểu mẫu>_<mã>.xlsx).")
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Điền sẵn số liệu đến ngày này (mặc định: hôm nay, hoặc ngày của dữ liệu mẫu).",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có.")] = False,
 ) -> None:
     """Tạo biểu mẫu Excel cho một đơn vị, điền sẵn số liệu hiện có để đơn vị sửa rồi gửi lại.
 
+    Các cột cần chọn có danh sách thả xuống: số mục của dự thảo (gop-y), mã lớp và đơn vị
+    (tap-huan), kèm sheet danh mục. Không ghi đè tệp đã có nếu không có --force.
+
     Ví dụ: daihoi forms nhan-su --org CB-THPT-LQD
     """
-    from tasks.intake.exports.forms import default_form_path, write_form
+    from tasks.intake.exports.forms import FormExists, default_form_path, write_form
     from tasks.intake.pipeline.spec import all_forms
 
     known = all_forms()
     if form not in known:
         raise UsageError(f"Biểu mẫu '{form}' không có; các biểu mẫu: {', '.join(sorted(known))}.")
+    day = optional_date(as_of)
     engine = open_database()
     with read_session(engine) as session:
         unit = scope_or_fail(session, org)
         path = out or default_form_path(form, unit.code)
+        if path.is_dir():
+            raise UserError(f"'{path}' là một thư mục: --out cần tên một tệp .xlsx.")
         try:
-            written = write_form(session, form=form, org=unit, out=path)
+            written = write_form(session, form=form, org=unit, out=path, as_of=day, overwrite=force)
+        except FormExists as e:
+            raise UserError(
+                f"Tệp '{path}' đã có: thêm --force để ghi đè, hoặc chọn tên khác bằng --out."
+            ) from e
         except OSError as e:
-            raise UserError(f"Không ghi được tệp '{path}': {e.strerror}") from e
-    filled = f", điền sẵn {written.rows} dòng" if written.rows else ""
+            raise UserError(f"Không ghi được tệp '{path}': {os_error_text(e)}.") from e
+    filled = ""
+    if written.rows:
+        day_text = f" đến ngày {written.as_of:%d/%m/%Y}" if written.as_of else ""
+        filled = f", điền sẵn {written.rows} dòng{day_text}"
     console.print(
         f"Đã tạo biểu mẫu [bold]{form}[/] (phiên bản {written.version}) cho đơn vị "
         f"{escape(unit.code)}{filled}: {escape(str(written.path))}",
         highlight=False,
+        soft_wrap=True,
     )
+    for note in written.notes:
+        err_console.print(f"[yellow]Lưu ý:[/] {escape(note)}", highlight=False, soft_wrap=True)
 
 
 def import_(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,8 +17,10 @@ from flows.cli.common import console, open_database, optional_date, scope_or_fai
 from models.db import is_sqlite, read_session
 from models.records import AuditEvent
 from models.tree import at_or_under
+from tasks.core.audit import AUDITED_ENTITIES
 from tasks.core.dates import TZ
-from tasks.core.errors import UserError
+from tasks.core.errors import UsageError, UserError
+from tasks.core.text import vn_decimal
 
 
 def backup(
@@ -36,9 +38,16 @@ def backup(
             f"  pg_dump --format=custom --file {out} '{url.render_as_string(hide_password=True)}'"
         )
         return
+    if out.is_dir():
+        raise UserError(
+            f"'{out}' là một thư mục: --out cần tên một tệp mới (vd. {out / 'sao-luu.sqlite'})."
+        )
     if out.exists():
         raise UserError(f"Tệp {out} đã tồn tại; hãy chọn tên khác.")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    if not out.parent.is_dir():
+        raise UserError(
+            f"Thư mục '{out.parent}' không tồn tại: hãy tạo thư mục trước, hoặc chọn nơi khác."
+        )
     source_path = engine.url.database
     if not source_path:
         raise UserError("Không xác định được tệp cơ sở dữ liệu SQLite.")
@@ -50,14 +59,20 @@ def backup(
         out.unlink(missing_ok=True)
         raise UserError(f"Bản sao lưu không vượt qua kiểm tra toàn vẹn ({ok}); đã xóa.")
     console.print(
-        f"Đã sao lưu vào {out} ({out.stat().st_size / 1_048_576:.1f} MB), kiểm tra toàn vẹn: ok."
+        f"Đã sao lưu vào {out} ({vn_decimal(out.stat().st_size / 1_048_576)} MB), "
+        "kiểm tra toàn vẹn: ok."
     )
+
+
+def local_time(at: datetime) -> datetime:
+    """An event's time in Asia/Ho_Chi_Minh with its offset (SQLite returns UTC without one)."""
+    return (at if at.tzinfo is not None else at.replace(tzinfo=UTC)).astimezone(TZ)
 
 
 def _event_json(event: AuditEvent, code: str | None) -> dict[str, Any]:
     return {
         "id": event.id,
-        "at": event.at.isoformat(),
+        "at": local_time(event.at).isoformat(),
         "actor": event.actor,
         "entity": event.entity,
         "entity_id": event.entity_id,
@@ -72,7 +87,7 @@ def _event_json(event: AuditEvent, code: str | None) -> dict[str, Any]:
 def audit(
     entity: Annotated[
         str | None,
-        typer.Option("--entity", help="candidate | inspection | remedy | disposition | attendance"),
+        typer.Option("--entity", help=" | ".join(AUDITED_ENTITIES)),
     ] = None,
     org: Annotated[
         str | None, typer.Option("--org", help="Chỉ các đơn vị thuộc đơn vị này.")
@@ -83,21 +98,29 @@ def audit(
     as_json: Annotated[
         bool, typer.Option("--json", help="In JSON (mỗi dòng một sự kiện).")
     ] = False,
-    limit: Annotated[int, typer.Option("--limit", help="Số sự kiện tối đa.")] = 500,
+    limit: Annotated[
+        int, typer.Option("--limit", help="Số sự kiện mới nhất hiển thị (mặc định 500).")
+    ] = 500,
 ) -> None:
-    """Liệt kê nhật ký thay đổi (không thể sửa, xóa) của nhân sự, kiểm tra, khắc phục, tiếp thu, tham dự.
+    """Liệt kê nhật ký thay đổi (không thể sửa, xóa) của nhân sự, kiểm tra, khắc phục, tiếp thu, tham dự, quyết định thủ công; mới nhất trước.
 
     Ví dụ: daihoi audit --entity candidate --org CB-THPT-LQD --since 01/03/2025
     """
     from models.org import Organisation
 
     day = optional_date(since, "--since")
+    if entity is not None and entity not in AUDITED_ENTITIES:
+        raise UsageError(
+            f"--entity: '{entity}' không có; chọn một trong: {', '.join(AUDITED_ENTITIES)}."
+        )
+    if limit < 1:
+        raise UsageError(f"--limit: cần một số nguyên dương (đã cho {limit}).")
     engine = open_database()
     with read_session(engine) as session:
         stmt = (
             select(AuditEvent, Organisation.code)
             .outerjoin(Organisation, Organisation.id == AuditEvent.org_id)
-            .order_by(AuditEvent.at, AuditEvent.id)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
             .limit(limit)
         )
         if entity:
@@ -106,7 +129,8 @@ def audit(
             scope = scope_or_fail(session, org)
             stmt = stmt.where(at_or_under(scope.path))
         if day:
-            stmt = stmt.where(AuditEvent.at >= datetime.combine(day, time.min, tzinfo=TZ))
+            since_at = datetime.combine(day, time.min, tzinfo=TZ).astimezone(UTC)
+            stmt = stmt.where(AuditEvent.at >= since_at)
         rows = session.execute(stmt).all()
     if as_json:
         for event, code in rows:
@@ -119,7 +143,7 @@ def audit(
         table.add_column(col)
     for event, code in rows:
         table.add_row(
-            event.at.astimezone(TZ).strftime("%d/%m/%Y %H:%M"),
+            local_time(event.at).strftime("%d/%m/%Y %H:%M"),
             event.actor,
             event.entity,
             str(event.entity_id or ""),

@@ -1,30 +1,29 @@
-"""`daihoi run FLOW` and `daihoi serve`: the commands that start Prefect."""
+"""`daihoi run FLOW`: one flow run now, in this process (Prefect)."""
 
 from __future__ import annotations
 
 import importlib
+import logging
 import os
-import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
+from datetime import date
 from typing import Annotated, Any
 
 import typer
-import yaml
 
 from flows.cli.common import (
     AsOfOption,
     OrgOption,
     PlanOption,
     console,
-    err_console,
     open_database,
     optional_date,
     prepare_prefect_env,
+    scope_or_fail,
 )
 from tasks.core.errors import UsageError, UserError
+from tasks.core.text import vn_decimal, vn_int
 
 # Command-line name → (module, flow function); the deployments in prefect.yaml name the same.
 FLOWS: dict[str, tuple[str, str]] = {
@@ -65,12 +64,58 @@ def check_api_reachable() -> None:
     raise UserError(f"Máy chủ Prefect tại {url} không sẵn sàng.")
 
 
+class _QuietUserErrors(logging.Filter):
+    """Drops Prefect's log records (and their tracebacks) of a run that failed on an error the
+    user caused: the CLI prints that error as one line once the flow call re-raises it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, UserError):
+            return False
+        return not (
+            record.levelno >= logging.ERROR
+            and "UserError" in record.getMessage()
+            and record.getMessage().startswith(("Finished in state", "Task run failed", "Flow run"))
+        )
+
+
+_RUN_LOGGERS = ("prefect.flow_runs", "prefect.task_runs")
+
+
 def run_flow(name: str, params: dict[str, Any]) -> Any:
     """Run a flow in this process (Prefect's ephemeral API unless PREFECT_API_URL is set)."""
     prepare_prefect_env()
     check_api_reachable()
     flow_fn = load_flow(name)
-    return flow_fn(**params)
+    quiet = _QuietUserErrors()
+    loggers = [logging.getLogger(n) for n in _RUN_LOGGERS]
+    for logger in loggers:
+        logger.addFilter(quiet)
+    try:
+        return flow_fn(**params)
+    finally:
+        for logger in loggers:
+            logger.removeFilter(quiet)
+
+
+def check_flow_params(flow_name: str, org: str | None, day: date | None, plan: str | None) -> None:
+    """What a flow would fail on later, checked before Prefect starts: the scope (an unknown
+    code, or no units yet) and the plan."""
+    if flow_name not in SCOPED:
+        if org is not None or plan is not None:
+            raise UsageError(f"Luồng '{flow_name}' không nhận --org hay --plan.")
+        return
+    from models.db import read_session
+    from tasks.core.plans import choose_plan
+    from tasks.status.present import default_as_of
+
+    with read_session() as session:
+        scope_or_fail(session, org)
+        as_of = day or default_as_of(session)
+    if flow_name != "reminders":
+        choose_plan(plan, as_of)
+    elif plan is not None:
+        raise UsageError("Luồng 'reminders' không nhận --plan.")
 
 
 def run(
@@ -92,6 +137,7 @@ def run(
     prepare_prefect_env()
     check_api_reachable()
     open_database()
+    check_flow_params(flow_name, org, day, plan)
     params: dict[str, Any] = {}
     if flow_name in SCOPED:
         params = {"scope": org, "as_of": day}
@@ -113,113 +159,20 @@ def print_result(flow_name: str, result: Any, seconds: float) -> None:
         snap = result.get("snapshot")
         if isinstance(snap, dict):
             state = "đã ghi" if snap.get("created") else "đã có từ trước, giữ nguyên"
-            console.print(f"Ảnh chụp tiến độ ngày {result['as_of']}: {state}.")
+            day = date.fromisoformat(result["as_of"])
+            console.print(f"Ảnh chụp tiến độ ngày {day:%d/%m/%Y}: {state}.")
     elif isinstance(result, dict) and "summary" in result:
         s = result["summary"]
         console.print(
-            f"{result['stage']}: {s['done']}/{s['applicable']} xong, {s['overdue']} quá hạn, "
-            f"{s['at_risk']} sắp hạn (ngày {result['as_of']})."
+            f"{result['stage']}: {vn_int(s['done'])}/{vn_int(s['applicable'])} xong, "
+            f"{vn_int(s['overdue'])} quá hạn, {vn_int(s['at_risk'])} sắp hạn "
+            f"(ngày {date.fromisoformat(result['as_of']):%d/%m/%Y})."
         )
     elif result is not None:
         console.print(result)
-    console.print(f"Xong luồng {FLOWS[flow_name][1]} trong {seconds:.1f} giây.")
-
-
-def project_file() -> Path:
-    """prefect.yaml: beside the package in a source checkout, else in the working directory."""
-    here = Path(__file__).resolve().parents[2] / "prefect.yaml"
-    return here if here.is_file() else Path.cwd() / "prefect.yaml"
-
-
-def deployments_from_yaml(path: Path) -> list[dict[str, Any]]:
-    """The deployments declared in prefect.yaml (the one source of names and schedules)."""
-    if not path.is_file():
-        raise UserError(f"Không tìm thấy {path}: hãy chạy lệnh trong thư mục mã nguồn daihoi.")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return list(data.get("deployments", []))
-
-
-def _wait_for_health(url: str, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise UserError(f"Máy chủ Prefect không phản hồi tại {url} sau {seconds:.0f} giây.")
-
-
-def serve(
-    port: Annotated[int, typer.Option("--port", help="Cổng của máy chủ Prefect.")] = 4200,
-) -> None:
-    """Chạy máy chủ Prefect cục bộ và phục vụ mọi luồng theo lịch trong prefect.yaml.
-
-    Ví dụ: daihoi serve
-    """
-    prepare_prefect_env()
-    open_database()
-    specs = deployments_from_yaml(project_file())
-    server: subprocess.Popen[bytes] | None = None
-    api = os.environ.get("PREFECT_API_URL")
-    if not api:
-        api = f"http://127.0.0.1:{port}/api"
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "prefect",
-                "server",
-                "start",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        os.environ["PREFECT_API_URL"] = api
-    try:
-        _wait_for_health(api, 120)
-        console.print(f"Giao diện Prefect: [bold]{api.removesuffix('/api')}[/]")
-        serve_deployments(specs)
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-
-
-def serve_deployments(specs: list[dict[str, Any]]) -> None:
-    """Serve each deployment of prefect.yaml from this process, on its schedules."""
-    from prefect import serve as prefect_serve
-    from prefect.client.schemas.schedules import CronSchedule
-
-    deployments = []
-    for spec in specs:
-        module_path, attr = spec["entrypoint"].split(":")
-        module = module_path.removesuffix(".py").replace("/", ".")
-        flow_fn = getattr(importlib.import_module(module), attr)
-        schedules = [
-            CronSchedule(cron=s["cron"], timezone=s.get("timezone", "Asia/Ho_Chi_Minh"))
-            for s in spec.get("schedules", [])
-        ]
-        deployments.append(
-            flow_fn.to_deployment(
-                name=spec["name"],
-                parameters=spec.get("parameters") or {},
-                schedules=schedules,
-                description=spec.get("description"),
-            )
-        )
-        names = ", ".join(f"{s['cron']}" for s in spec.get("schedules", [])) or "theo yêu cầu"
-        console.print(f"- {spec['name']} ({attr}): {names}")
-    err_console.print("Nhấn Ctrl+C để dừng.")
-    prefect_serve(*deployments)
+    console.print(f"Xong luồng {FLOWS[flow_name][1]} trong {vn_decimal(seconds)} giây.")
 
 
 def register(app: typer.Typer) -> None:
-    """Add `daihoi run` and `daihoi serve`."""
+    """Add `daihoi run`."""
     app.command("run")(run)
-    app.command("serve")(serve)

@@ -14,12 +14,15 @@ from flows.cli.common import (
     OrgOption,
     PlanOption,
     console,
+    err_console,
     open_database,
     optional_date,
     scope_or_fail,
 )
 from models.db import read_session
+from tasks.core.errors import UsageError
 from tasks.core.plans import STAGES
+from tasks.core.text import vn_int, vn_percent
 from tasks.status.present import default_as_of, lag_days, status_json
 
 STAGE_LABELS = {
@@ -44,7 +47,7 @@ def _cell(entry: dict[str, Any]) -> str:
         return f"[{style}]✓ xong[/]"
     if entry["progress"] is None:
         return f"[{style}]{label}[/]"
-    return f"[{style}]{entry['progress'] * 100:.0f}%[/]"
+    return f"[{style}]{vn_percent(entry['progress'], 0)}[/]"
 
 
 LEGEND = "  ".join(
@@ -61,15 +64,15 @@ def render_summary(doc: dict[str, Any]) -> Table:
         table.add_column(label, justify="right")
     for stage in STAGES:
         s = doc["stages"][stage]
-        pct = "—" if s["progress"] is None else f"{s['progress'] * 100:.1f}%"
+        pct = vn_percent(s["progress"])
         table.add_row(
             STAGE_LABELS[stage],
-            f"{s['applicable']}/{s['units']}",
-            f"[green]{s['done']}[/]",
-            f"[bold red]{s['overdue']}[/]",
-            f"[yellow]{s['at_risk']}[/]",
-            f"[cyan]{s['on_track']}[/]",
-            f"[magenta]{s['not_started']}[/]",
+            f"{vn_int(s['applicable'])}/{vn_int(s['units'])}",
+            f"[green]{vn_int(s['done'])}[/]",
+            f"[bold red]{vn_int(s['overdue'])}[/]",
+            f"[yellow]{vn_int(s['at_risk'])}[/]",
+            f"[cyan]{vn_int(s['on_track'])}[/]",
+            f"[magenta]{vn_int(s['not_started'])}[/]",
             pct,
         )
     return table
@@ -82,13 +85,14 @@ def render_table(doc: dict[str, Any], *, sort: str, limit: int | None, width: in
     as_of = date.fromisoformat(doc["as_of"])
     with_names = width >= 110
     table = Table(show_lines=False)
-    table.add_column("Mã đơn vị", no_wrap=True)
+    # Codes fold in a narrow terminal; the state columns and the last one never shrink away.
+    table.add_column("Mã đơn vị", overflow="fold", min_width=10)
     if with_names:
         table.add_column("Tên tổ chức đảng", overflow="fold", ratio=1, min_width=18)
     table.add_column("Đại hội", no_wrap=True)
     for stage in STAGES:
         table.add_column(STAGE_LABELS[stage], no_wrap=True)
-    table.add_column("Trễ", justify="right")
+    table.add_column("Trễ", justify="right", no_wrap=True, min_width=3)
     units = list(doc["units"])
     if sort == "lag":
         units.sort(key=lambda u: -lag_days(u, as_of))
@@ -124,9 +128,9 @@ def status(
     from tasks.status.document import compute_status
 
     if sort not in ("tree", "lag"):
-        from tasks.core.errors import UsageError
-
         raise UsageError("--sort: chỉ nhận 'tree' hoặc 'lag'.")
+    if limit is not None and limit < 1:
+        raise UsageError(f"--limit: cần một số nguyên dương (đã cho {limit}).")
     day = optional_date(as_of)
     engine = open_database()
     with read_session(engine) as session:
@@ -134,12 +138,28 @@ def status(
         doc = compute_status(
             session, scope=scope.code, as_of=day or default_as_of(session), plan=plan, year=year
         )
+    note = year_note(doc, year)
     if as_json:
         sys.stdout.write(status_json(doc) + "\n")
+        if note:
+            err_console.print(note, highlight=False, soft_wrap=True)
         return
     console.print(render_summary(doc))
     console.print(render_table(doc, sort=sort, limit=limit, width=console.width))
     console.print(LEGEND)
+    if note:
+        console.print(note, highlight=False, soft_wrap=True)
+
+
+def year_note(doc: dict[str, Any], year: int | None) -> str | None:
+    """For `--year`: a line saying so when no unit has figures for that year (the targets'
+    numbers would otherwise read as 0%)."""
+    if year is None or any(t["reporting"] for t in doc["targets"]):
+        return None
+    return (
+        f"Chưa có số liệu chỉ tiêu năm {year} của {doc['org']}: chưa đơn vị nào gửi biểu mẫu "
+        "danh-gia cho năm này."
+    )
 
 
 def register(app: typer.Typer) -> None:

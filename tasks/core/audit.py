@@ -16,6 +16,9 @@ from models.base import utcnow
 from models.enums import AuditAction
 from models.records import AuditEvent
 
+# The kinds of record the audit trail covers (`daihoi audit --entity`).
+AUDITED_ENTITIES = ("candidate", "inspection", "remedy", "disposition", "attendance", "override")
+
 
 @dataclass(frozen=True)
 class AuditRow:

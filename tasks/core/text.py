@@ -80,3 +80,20 @@ def person_sort_key(full_name: str) -> tuple[object, ...]:
     """Sort people by given name, then middle name, then family name (Vietnamese collation)."""
     family, middle, given = split_name(full_name)
     return (collation_key(given), collation_key(middle), collation_key(family))
+
+
+def vn_int(value: int) -> str:
+    """An integer as organisers read it: dots between thousands (1.234)."""
+    return f"{value:,}".replace(",", ".")
+
+
+def vn_decimal(value: float, digits: int = 1) -> str:
+    """A decimal as organisers read it: a comma before the decimals, dots between thousands
+    (1.234,5)."""
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def vn_percent(ratio: float | None, digits: int = 1, *, none: str = "—") -> str:
+    """A ratio (0.681) as a percentage the Vietnamese way (68,1%); `none` for no denominator."""
+    return none if ratio is None else f"{vn_decimal(ratio * 100, digits)}%"

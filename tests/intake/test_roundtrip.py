@@ -44,7 +44,9 @@ def test_generated_form_has_title_header_dropdowns_formats_and_hidden_meta(
     path = _form(tmp_path, form, "CB-A")
     spec = load_form(form)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == [s.name for s in spec.sheets] + ["_meta"]
+    # Reference sheets feed dropdowns (gop-y's lists a draft's sections: none here).
+    lookups = {"tap-huan": ["Danh mục lớp", "Danh mục đơn vị"]}.get(form, [])
+    assert book.sheetnames == [s.name for s in spec.sheets] + lookups + ["_meta"]
     meta = book["_meta"]
     assert meta.sheet_state == "hidden"
     assert {r[0]: r[1] for r in meta.iter_rows(values_only=True)} == {

@@ -14,7 +14,14 @@ from docx.document import Document as DocxDocument
 
 from models.settings import Limits
 from tasks.core.text import nfc, norm_key
-from tasks.intake.draft.styles import ListCounters, bold_prefix, num_pr, roman, style_level
+from tasks.intake.draft.styles import (
+    ListCounters,
+    bold_prefix,
+    letter,
+    num_pr,
+    roman,
+    style_level,
+)
 
 GENERAL_SECTION = "Chung"
 MAX_LEVEL = 3
@@ -74,8 +81,13 @@ class ParsedDraft:
 
     title: str
     sections: tuple[ParsedSection, ...]
-    mode: Literal["styles", "bold"]
+    mode: Literal["styles", "bold", "levels"]
     unnumbered: tuple[str, ...] = field(default=())
+
+    @property
+    def numbered_by_level(self) -> bool:
+        """The draft's headings carried no numbers: they were numbered from their levels."""
+        return self.mode == "levels"
 
 
 def section_key(number: str) -> str:
@@ -181,6 +193,30 @@ def _headings(paras: list[_Para], mode: str, max_level: int) -> Iterator[_Headin
                 yield _Heading(p, _marker_level(m[0]), m[0], _clean_title(m[1]))
 
 
+def _numbered_by_level(
+    heads: dict[int, _Heading], parts: set[int], shift: int
+) -> dict[int, _Heading]:
+    """Headings styled Heading 1–3 with no number at all, numbered as the levels read: I, II …
+    under each part; 1, 2 … under each; a, b … under each (Word's upperRoman, decimal,
+    lowerLetter)."""
+    counters = [0] * MAX_LEVEL
+    numbered = dict(heads)
+    for index in sorted({*heads, *parts}):
+        if index in parts:
+            counters = [0] * MAX_LEVEL
+            continue
+        head = heads[index]
+        level = head.level - shift
+        if not 1 <= level <= MAX_LEVEL:
+            continue  # a part's name under `PHẦN THỨ …`, or a deeper heading
+        counters[level - 1] += 1
+        counters[level:] = [0] * (MAX_LEVEL - level)
+        n = counters[level - 1]
+        component = roman(n) if level == 1 else str(n) if level == 2 else letter(n)
+        numbered[index] = _Heading(head.para, head.level, component, head.title)
+    return numbered
+
+
 def sections_of(document: DocxDocument) -> ParsedDraft:
     """The numbered sections of an opened document (FORMS.md §8)."""
     paras = _read_paragraphs(document)
@@ -188,15 +224,19 @@ def sections_of(document: DocxDocument) -> ParsedDraft:
     # Where the parts themselves take Heading 1, the three numbered levels sit one lower.
     part_styled = any(p.style_level == 1 for p in paras if p.index in parts)
     max_level = MAX_LEVEL + 1 if part_styled else MAX_LEVEL
-    mode: Literal["styles", "bold"] = "styles"
+    mode: Literal["styles", "bold", "levels"] = "styles"
     heads = {
         h.para.index: h for h in _headings(paras, "styles", max_level) if h.para.index not in parts
     }
     # Heading styles used only for unnumbered lines (the document's title) do not make a
     # draft "styled": its numbered headings are then the bold ones.
     if not any(h.component is not None for h in heads.values()):
-        mode = "bold"
+        styled, mode = heads, "bold"
         heads = {h.para.index: h for h in _headings(paras, "bold", max_level)}
+        # No bold numbered headings either: the Heading 1–3 styles alone give the numbers.
+        if not heads and styled:
+            mode = "levels"
+            heads = _numbered_by_level(styled, set(parts), 1 if part_styled else 0)
     sections: list[ParsedSection] = []
     unnumbered: list[str] = []
     stack: list[tuple[int, str | None]] = []

@@ -65,8 +65,9 @@ class ImportOutcome:
 
 
 Runner = Callable[[Session, ImportContext, ParsedForm], ImportOutcome]
-# A unit's current rows for `daihoi forms`, per sheet id, as the importer reads them back.
-Prefill = Callable[[Session, OrgRef], dict[str, list[dict[str, Any]]]]
+# A unit's rows for `daihoi forms`, per sheet id, as the importer reads them back: the facts
+# dated by the day given (DESIGN.md "What as_of filters"), the rest as last stated.
+Prefill = Callable[[Session, OrgRef, date], dict[str, list[dict[str, Any]]]]
 
 
 @dataclass(frozen=True)

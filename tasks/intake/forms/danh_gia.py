@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, tuple_, update
@@ -112,12 +113,13 @@ def run(session: Session, ctx: ImportContext, parsed: ParsedForm) -> ImportOutco
     return outcome
 
 
-def prefill(session: Session, org: OrgRef) -> dict[str, list[dict[str, Any]]]:
-    """The subtree's figures (the unit's and its units'), in tree order then year."""
+def prefill(session: Session, org: OrgRef, as_of: date) -> dict[str, list[dict[str, Any]]]:
+    """The subtree's figures (the unit's and its units') of the years up to as_of's, in tree
+    order then year."""
     stmt = (
         select(YearFigures, Organisation.code, Organisation.path)
         .join(Organisation, Organisation.id == YearFigures.org_id)
-        .where(at_or_under(org.path))
+        .where(at_or_under(org.path), YearFigures.year <= as_of.year)
     )
     rows = session.execute(stmt).all()
     codes: dict[int, str] = {

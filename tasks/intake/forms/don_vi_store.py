@@ -106,9 +106,10 @@ def upsert_congresses(session: Session, term: str, rows: list[tuple[int, dict[st
         )
 
 
-def prefill(session: Session, org: OrgRef) -> dict[str, list[dict[str, Any]]]:
+def prefill(session: Session, org: OrgRef, as_of: date) -> dict[str, list[dict[str, Any]]]:
     """The sender's registry rows in tree order: the whole tree for the root, else its subtree
-    below it (a unit does not restate itself: its superior does)."""
+    below it (a unit does not restate itself: its superior does). The registry is taken as
+    last stated, whatever `as_of`."""
     term = get_settings().term
     parent = table_of(Organisation).alias("parent")
     merged = table_of(Organisation).alias("merged")

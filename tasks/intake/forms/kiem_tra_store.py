@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from models.enums import AuditAction
+from models.enums import AuditAction, RemedyStatus
 from models.inspection import Inspection, Remedy
 from models.org import Organisation
 from models.queries import OrgRef
@@ -123,15 +124,17 @@ def write_remedies(
     return audit
 
 
-def prefill(session: Session, org: OrgRef) -> dict[str, list[dict[str, Any]]]:
-    """The inspections this unit entered (or of it, entered by nobody), with their remedies."""
+def prefill(session: Session, org: OrgRef, as_of: date) -> dict[str, list[dict[str, Any]]]:
+    """The inspections this unit entered (or of it, entered by nobody) started by as_of, with
+    their remedies; a conclusion or a completion dated after as_of is not stated yet."""
     unit = table_of(Organisation)
     stmt = (
         select(Inspection, unit.c.code.label("unit_code"))
         .join(unit, unit.c.id == Inspection.org_id)
         .where(
             (Inspection.sender_org_id == org.id)
-            | ((Inspection.sender_org_id.is_(None)) & (Inspection.org_id == org.id))
+            | ((Inspection.sender_org_id.is_(None)) & (Inspection.org_id == org.id)),
+            Inspection.started_on <= as_of,
         )
         .order_by(unit.c.code, Inspection.code)
     )
@@ -141,6 +144,7 @@ def prefill(session: Session, org: OrgRef) -> dict[str, list[dict[str, Any]]]:
     for r in rows:
         i: Inspection = r[0]
         code = None if i.org_id == org.id else r.unit_code
+        concluded = i.concluded_on is not None and i.concluded_on <= as_of
         first.append(
             {
                 "code": i.code,
@@ -149,14 +153,18 @@ def prefill(session: Session, org: OrgRef) -> dict[str, list[dict[str, Any]]]:
                 "form": i.form.label,
                 "target": i.target.label,
                 "started_on": i.started_on,
-                "concluded_on": i.concluded_on,
+                "concluded_on": i.concluded_on if concluded else None,
                 "has_violation": None
-                if i.has_violation is None
+                if i.has_violation is None or not concluded
                 else ("Có" if i.has_violation else "Không"),
-                "conclusion": i.conclusion,
+                "conclusion": i.conclusion if concluded else None,
             }
         )
         for seq, rem in sorted(remedies.get(i.id, {}).items()):
+            done = rem["completed_on"] is not None and rem["completed_on"] <= as_of
+            status = rem["status"]
+            if not done and status in (RemedyStatus.HOAN_THANH, RemedyStatus.XAC_NHAN):
+                status = RemedyStatus.DANG  # completed after as_of: still under way then
             second.append(
                 {
                     "code": i.code,
@@ -164,8 +172,8 @@ def prefill(session: Session, org: OrgRef) -> dict[str, list[dict[str, Any]]]:
                     "seq": seq,
                     "requirement": rem["requirement"],
                     "due_on": rem["due_on"],
-                    "status": rem["status"].label,
-                    "completed_on": rem["completed_on"],
+                    "status": status.label,
+                    "completed_on": rem["completed_on"] if done else None,
                 }
             )
     return {INSPECTIONS: first, REMEDIES: second}

@@ -188,8 +188,9 @@ def write_steps(
         )
 
 
-def prefill(session: Session, org: OrgRef) -> dict[str, list[dict[str, Any]]]:
-    """The unit's active candidates, as the form states them (current step from the history)."""
+def prefill(session: Session, org: OrgRef, as_of: date) -> dict[str, list[dict[str, Any]]]:
+    """The unit's active candidates, as the form states them: the step each had reached by
+    as_of (the latest in its history dated then or before)."""
     cols = [getattr(Candidate, f) for f in FIELDS]
     rows = (
         session.execute(
@@ -209,7 +210,11 @@ def prefill(session: Session, org: OrgRef) -> dict[str, list[dict[str, Any]]]:
             CandidateStep.vote_pct,
         )
         .join(Candidate, Candidate.id == CandidateStep.candidate_id)
-        .where(Candidate.org_id == org.id, Candidate.active.is_(True))
+        .where(
+            Candidate.org_id == org.id,
+            Candidate.active.is_(True),
+            CandidateStep.passed_on <= as_of,
+        )
     ):
         history[s.candidate_id][s.step] = (s.passed_on, s.vote_pct)
     out: list[dict[str, Any]] = []
