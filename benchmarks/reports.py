@@ -17,9 +17,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from models.settings import Issuer
-from tasks.reports.context_status import build_reminder_context
 from tasks.reports.docx.environment import make_environment
 from tasks.reports.docx.render import compile_template, template_dir
+from tasks.reports.kinds.reminders import build_reminder_context
 from tasks.reports.party_format import DocumentHead, doc_context
 
 AS_OF = date(2025, 5, 20)

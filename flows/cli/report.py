@@ -59,7 +59,7 @@ def report(
     """
     from models.db import read_session
     from tasks.reports.api import RenderedReport, render_report
-    from tasks.reports.plan import KINDS
+    from tasks.reports.kinds import KINDS
 
     if kind not in KINDS:
         raise UsageError(f"Loại báo cáo '{kind}' không có. Các loại: {', '.join(KINDS)}.")

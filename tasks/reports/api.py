@@ -11,7 +11,8 @@ from typing import Literal
 from models.db import read_session
 from models.settings import Settings, get_settings
 from tasks.core.errors import UsageError
-from tasks.reports.plan import KINDS, UNIT_KINDS, plan_documents, plan_unit_documents
+from tasks.reports.kinds import KINDS
+from tasks.reports.plan import UNIT_KINDS, plan_documents, plan_unit_documents
 from tasks.reports.produce import (
     Job,
     RenderedReport,

@@ -9,10 +9,8 @@ commit fails, every file of the request is removed, so no file is left without i
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,7 +25,8 @@ from models.settings import Settings, get_settings
 from tasks.reports import archive
 from tasks.reports import party_format as pf
 from tasks.reports.docx.render import CompiledTemplate, load_template, template_dir
-from tasks.reports.plan import PlannedDocument, ResolvedRequest
+from tasks.reports.planning import PlannedDocument, ResolvedRequest
+from tasks.reports.staging import Staging, staging
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -126,45 +125,6 @@ def _render(job: Job, as_of: date, number: int | None, issuer_code: str) -> byte
     return job.template.render(ctx, as_of=as_of, title=job.planned.title, images=job.planned.images)
 
 
-class _Staging:
-    """Files that go into place together with their archive rows."""
-
-    def __init__(self) -> None:
-        self.pending: dict[Path, None] = {}  # in order; a path added twice is written once
-        self.written: list[Path] = []
-
-    def add(self, path: Path, data: bytes) -> str:
-        """Write a document beside its place (one in memory at a time); returns its SHA-256."""
-        tmp = path.with_name(f".{path.name}.tmp")
-        self.written.append(tmp)
-        tmp.write_bytes(data)
-        self.pending[path] = None
-        return hashlib.sha256(data).hexdigest()
-
-    def publish(self) -> None:
-        """Move every document into place (called just before the commit)."""
-        for path in self.pending:
-            os.replace(path.with_name(f".{path.name}.tmp"), path)
-            self.written.append(path)
-
-    def discard(self) -> None:
-        for path in self.written:
-            with suppress(OSError):
-                path.unlink()
-
-
-@contextmanager
-def _staging() -> Iterator[_Staging]:
-    """Wraps the rendering and the write transaction: on any failure, every file this request
-    wrote is removed."""
-    staging = _Staging()
-    try:
-        yield staging
-    except BaseException:
-        staging.discard()
-        raise
-
-
 def _archive_row(job: Job, as_of: date, number: int | None, path: Path, sha: str) -> dict[str, Any]:
     return {
         "kind": job.planned.kind,
@@ -254,7 +214,7 @@ class _Writer:
         """Write lost archived files again under their numbers."""
         table = cast(Table, ReportArchive.__table__)
         stmt = update(table).where(table.c.id == bindparam("row_id"))
-        with _staging() as staged, write_session() as session:
+        with staging() as staged, write_session() as session:
             params = []
             for item in lost:
                 job = self.jobs[item.index]
@@ -266,7 +226,7 @@ class _Writer:
             staged.publish()
 
     def stage_new(
-        self, staged: _Staging, todo: Sequence[int], numbers: Sequence[int | None]
+        self, staged: Staging, todo: Sequence[int], numbers: Sequence[int | None]
     ) -> list[dict[str, Any]]:
         """Render new documents into the staging under their file names; their archive rows."""
         values = []
@@ -281,7 +241,7 @@ class _Writer:
 
     def drafts(self, todo: list[int]) -> None:
         """Render drafts before the write lock is taken; archive them in one transaction."""
-        with _staging() as staged:
+        with staging() as staged:
             values = self.stage_new(staged, todo, [None] * len(todo))
             with write_session() as session:
                 archive.drop_drafts_at(session, paths=[v["path"] for v in values])
@@ -290,7 +250,7 @@ class _Writer:
 
     def issue(self, todo: list[int]) -> None:
         """Take numbers and render the issued files in the transaction that archives them."""
-        with _staging() as staged, write_session() as session:
+        with staging() as staged, write_session() as session:
             # Another process may have issued the same content while we rendered.
             keys = [self.jobs[i].key(self.as_of) for i in todo]
             pending = []

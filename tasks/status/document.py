@@ -188,7 +188,9 @@ def _ratio(num: float, den: float) -> float | None:
     return None if den == 0 else round(float(num) / float(den), 4)
 
 
-def _summary(row: pd.Series, units: int, stage: str) -> dict[str, Any]:
+def stage_summary(row: pd.Series, units: int, stage: str) -> dict[str, Any]:
+    """A stage's summary over `units` units from its subtree sums (`row`: the count columns,
+    progress_sum and, for feedback, its extras): the "stages" entries of a status document."""
     out: dict[str, Any] = {"units": units}
     for col in COUNT_COLUMNS:
         out[col] = int(row[col])
@@ -278,7 +280,7 @@ def build_status(inputs: StatusInputs, plan: Plan) -> StatusResult:
         sums = sums_all[[f"{stage}:{x}" for x in c]]
         sums.columns = pd.Index(c)
         subtree[stage] = sums
-        stages_json[stage] = _summary(sums.loc[[scope_id]].iloc[0], len(sub), stage)
+        stages_json[stage] = stage_summary(sums.loc[[scope_id]].iloc[0], len(sub), stage)
 
     scope_pos = int(np.flatnonzero(units["id"].to_numpy() == scope_id)[0])
     entries = {s: _stage_entries(per_stage[s], s) for s in STAGES}
@@ -377,6 +379,6 @@ def subtree_summary(result: StatusResult, *, org_id: int, org_path: str) -> dict
     (the same current draft: see tasks.status.memo)."""
     units = int(result.units["path"].str.startswith(org_path).sum()) - 1
     return {
-        stage: _summary(result.subtree[stage].loc[[org_id]].iloc[0], units, stage)
+        stage: stage_summary(result.subtree[stage].loc[[org_id]].iloc[0], units, stage)
         for stage in STAGES
     }

@@ -21,8 +21,8 @@ from models.enums import Gender, OrgKind, OrgStatus, Post
 from models.queries import UnknownOrganisation
 from models.records import ReportArchive
 from tasks.core.errors import UserError
-from tasks.reports import queries
 from tasks.reports.api import render_report, render_unit_reports
+from tasks.reports.kinds import personnel
 from tests.helpers.archive import archive_rows, counting
 from tests.helpers.factories import add_org
 from tests.helpers.reports_tree import tree_candidate
@@ -159,10 +159,10 @@ def test_each_units_list_holds_its_own_candidates_only(tree: list[str], tmp_path
 def test_candidates_of_units_keys_every_unit_asked_for(tree: list[str]) -> None:
     with read_session() as session:
         ids = dict(session.execute(select(Organisation.code, Organisation.id)).all())
-        rows = queries.candidates_of_units(
+        rows = personnel.candidates_of_units(
             session, org_ids=[ids[c] for c in tree], as_of=date(2025, 3, 3)
         )
-        single = queries.candidates_of(session, org_id=ids["CB-A1"], as_of=date(2025, 3, 3))
+        single = personnel.candidates_of(session, org_id=ids["CB-A1"], as_of=date(2025, 3, 3))
     assert {code: len(rows[ids[code]]) for code in tree} == {
         code: len(people) for code, people in PEOPLE.items()
     }

@@ -10,14 +10,11 @@ from sqlalchemy import Engine
 from models.db import read_session, write_session
 from models.settings import get_settings
 from tasks.reports.api import template_path
-from tasks.reports.context_status import (
-    PreviousReport,
-    build_progress_context,
-    build_targets_context,
-    progress_summary,
-)
 from tasks.reports.docx.render import load_template
-from tasks.reports.plan import KINDS, plan_documents
+from tasks.reports.kinds import KINDS
+from tasks.reports.kinds.progress import PreviousReport, build_progress_context, progress_summary
+from tasks.reports.kinds.targets import build_targets_context
+from tasks.reports.plan import plan_documents
 from tests.helpers.reports_tree import AS_OF, build_tree
 
 

@@ -18,12 +18,11 @@ import pytest
 from models.enums import Gender, PoliticalTheory, Post, Reelection
 from models.settings import Issuer
 from tasks.core.plans import packaged_plans
-from tasks.reports.context_records import UnitFacts, build_personnel_context
-from tasks.reports.context_status import build_reminder_context
 from tasks.reports.docx.render import TemplateRenderError, compile_template
+from tasks.reports.kinds.personnel import CandidateRow, UnitFacts, build_personnel_context
+from tasks.reports.kinds.reminders import build_reminder_context
 from tasks.reports.layouts import build as build_templates
 from tasks.reports.party_format import DocumentHead, doc_context
-from tasks.reports.queries import CandidateRow
 
 AS_OF = date(2025, 3, 5)
 MARGINS = (20.0, 20.0, 30.0, 15.0)

@@ -15,16 +15,26 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
+from tasks.reports.docx.errors import UnsupportedValue
+
 # Characters XML 1.0 forbids; a comment pasted from elsewhere may carry them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
 _TAB = '</w:t><w:tab/><w:t xml:space="preserve">'
 
 
+def _own_markup(value: Any) -> bool:
+    """Whether a value brings its own markup other than Markup (docxtpl's RichText,
+    InlineImage, Listing, Subdoc all have `__html__`): this renderer refuses those."""
+    return hasattr(value, "__html__") and not isinstance(value, Markup)
+
+
 def xml_text(value: Any) -> Markup:
     """A value as the text of a <w:t>: escaped, line breaks and tabs as Word breaks."""
     if isinstance(value, Markup):
         return value
+    if _own_markup(value):
+        raise UnsupportedValue(type(value).__name__)
     text = _XML_INVALID.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
     out = str(escape(text))
     if "\n" in out or "\t" in out:
@@ -36,6 +46,8 @@ def run(value: Any) -> Markup:
     """A `{{r }}` value as a whole run: markup passes through, text becomes a plain run."""
     if isinstance(value, Markup):
         return value
+    if _own_markup(value):
+        raise UnsupportedValue(type(value).__name__)
     return Markup(f'<w:r><w:t xml:space="preserve">{xml_text(value)}</w:t></w:r>')
 
 

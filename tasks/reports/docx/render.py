@@ -21,24 +21,20 @@ from typing import Any
 from jinja2 import Template, TemplateError, meta
 from jinja2.exceptions import SecurityError, UndefinedError
 
-from tasks.core.errors import UserError
 from tasks.reports.docx import package as docx_zip
-from tasks.reports.docx import xml_clean
+from tasks.reports.docx import tags, xml_clean
 from tasks.reports.docx.environment import make_environment
+from tasks.reports.docx.errors import TemplateRenderError, UnsupportedValue
 
 MM_TO_TWIPS = 1440 / 25.4
 _TEMPLATE_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _PG_MAR = re.compile(r"<w:pgMar\b[^>]*/>")
-# A picture the office (or build_templates) marked as a chart slot: alt text "daihoi:NAME".
+# A picture the office (or the layouts) marked as a chart slot: alt text "daihoi:NAME".
 _CHART_SLOT = re.compile(
     r'<wp:docPr\b[^>]*\bdescr="daihoi:([\w-]+)"[^>]*/>.*?r:embed="([^"]+)"', re.DOTALL
 )
 _RELATIONSHIP = re.compile(r"<Relationship\b[^>]*>")
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
-
-
-class TemplateRenderError(UserError):
-    """A template that cannot be compiled or rendered; the message is for the organiser."""
 
 
 @dataclass
@@ -74,7 +70,10 @@ class CompiledTemplate:
         dynamic: dict[str, bytes] = {}
         try:
             for part, template in self.compiled.items():
-                dynamic[part] = template.render(context).encode("utf-8")
+                try:
+                    dynamic[part] = template.render(context).encode("utf-8")
+                except UnsupportedValue as e:
+                    raise UnsupportedValue(e.type_name, self.name, part) from e
         except SecurityError as e:
             raise TemplateRenderError(
                 f"Mẫu {self.name} có biểu thức không được phép (đã chặn): {e}"
@@ -142,6 +141,7 @@ def compile_template(
         xml = raw.decode("utf-8")
         if part == "word/document.xml" and margins_mm is not None:
             xml = _PG_MAR.sub(lambda m: _margins_xml(m.group(0), margins_mm), xml)
+        tags.refuse_unsupported(xml, template=name, part=part)
         patched = xml_clean.patch_part(xml)
         if not xml_clean.has_tags(patched):
             static_raw[part] = patched.encode("utf-8")

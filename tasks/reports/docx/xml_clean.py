@@ -6,7 +6,8 @@ follow python-docx-template's, which offices already write templates for:
 
 1. merge the runs a tag was split across;
 2. `{% cellbg expr %}` / `{% colspan expr %}` become the cell's shading / span;
-3. text holding a tag keeps its spaces (`xml:space="preserve"`);
+3. text holding a tag keeps its spaces (`xml:space="preserve"`), and a `{{r }}` or `{%r %}`
+   sharing its run with text gets a run of its own;
 4. `{%p …%}`, `{%tr …%}`, `{%tc …%}`, `{%r …%}` replace their enclosing paragraph, table row,
    cell or run with the bare Jinja statement; `{{r expr }}` replaces its run with the run the
    `run` filter makes;
@@ -27,6 +28,11 @@ _PRESERVE = re.compile(r"<w:t>((?:(?!<w:t>).)*)({{.*?}}|{%.*?%})", _FLAGS)
 _MERGE_PREV = re.compile(r"</w:t>(?:(?!</w:t>).)*?{%-", _FLAGS)
 _MERGE_NEXT = re.compile(r"-%}(?:(?!<w:t[ >]|{%|{{).)*?<w:t[^>]*?>", _FLAGS)
 _IN_TAG = re.compile(r"(?<=\{[{%])(.*?)(?=[}%]})", _FLAGS)
+_RUN = re.compile(r"<w:r[ >](?:(?!<w:r[ >]).)*?</w:r>", _FLAGS)
+_RUN_TAG = re.compile(r"({{r\s.*?}}|{%r\s.*?%})", _FLAGS)
+_RUN_PARTS = re.compile(
+    r"(<w:r[ >][^>]*>|<w:r>)(<w:rPr>.*?</w:rPr>|<w:rPr/>)?<w:t(?: [^>]*)?>(.*?)</w:t></w:r>", _FLAGS
+)
 
 _TAG_CHARS = {
     "&lt;": "<",
@@ -42,9 +48,36 @@ _TAG_CHARS = {
 }
 
 
-def _merge_split_tags(xml: str) -> str:
+def merge_split_tags(xml: str) -> str:
+    """Pass 1: a tag Word split across runs (or wrapped in markup) made whole again."""
     xml = _SPLIT_OPEN.sub("", xml)
     return _TAG_BODY.sub(lambda m: _TEXT_BREAK.sub("", m.group(0)), xml)
+
+
+def _split_run_tags(xml: str) -> str:
+    """A `{{r }}` or `{%r %}` sharing its run with text gets a run of its own, the text
+    around it runs of their own with the same properties (as docxtpl splits it, without the
+    empty runs), so replacing the tag's run keeps that text. A run holding only the tag, or
+    anything besides one text (a break, a tab), is left as it is."""
+
+    def split(m: re.Match[str]) -> str:
+        run = m.group(0)
+        if "{{r" not in run and "{%r" not in run:
+            return run
+        parts = _RUN_PARTS.fullmatch(run)
+        if parts is None:
+            return run
+        opener, props, text = parts.group(1), parts.group(2) or "", parts.group(3)
+        pieces = _RUN_TAG.split(text)
+        if len(pieces) == 1 or not any(pieces[::2]):
+            return run
+        return "".join(
+            f'{opener}{props}<w:t xml:space="preserve">{piece}</w:t></w:r>'
+            for piece in pieces
+            if piece
+        )
+
+    return _RUN.sub(split, xml) if "{{r" in xml or "{%r" in xml else xml
 
 
 def _insert_cell_prop(cell: str, prop_xml: str, successors: tuple[str, ...]) -> str:
@@ -128,12 +161,13 @@ def has_tags(xml: str) -> bool:
 
 def patch_part(xml: str) -> str:
     """The Jinja source of a Word XML part written with docxtpl-style tags."""
-    xml = _merge_split_tags(xml)
+    xml = merge_split_tags(xml)
     xml = _cell_property(xml, "colspan", "gridSpan", '<w:gridSpan w:val="{{ EXPR }}"/>')
     xml = _cell_property(
         xml, "cellbg", "shd", '<w:shd w:val="clear" w:color="auto" w:fill="{{ EXPR }}"/>'
     )
     xml = _PRESERVE.sub(r'<w:t xml:space="preserve">\1\2', xml)
+    xml = _split_run_tags(xml)
     xml = _MERGE_PREV.sub("{%", xml)
     xml = _MERGE_NEXT.sub("%}", xml)
     for element in ("tr", "tc", "p", "r"):

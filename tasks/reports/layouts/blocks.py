@@ -1,4 +1,4 @@
-"""python-docx helpers that lay out the Party format in a template (used by build_templates).
+"""python-docx helpers that lay out the Party format in a template (used by the layouts).
 
 Every tag is written as the text of a single run, so the office sees `{{ doc.subject }}` in
 Word and the renderer sees it whole; Word may split it later, which xml_clean undoes.
@@ -7,6 +7,8 @@ Word and the renderer sees it whole; Word may split it later, which xml_clean un
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,12 +26,6 @@ from docx.text.paragraph import Paragraph
 from tasks.reports import party_format as pf
 
 MARGINS_MM = (20, 20, 30, 15)
-# Header columns: the date line (≈91 mm in 14 pt italic) must fit on one line at the right.
-HEADER_LEFT_MM = 68
-HEADER_RIGHT_MM = 97
-# "ĐẢNG CỘNG SẢN VIỆT NAM" in 15 pt bold measures ≈65 mm (Liberation Serif, metric-equal to
-# Times New Roman); the rule under it is a paragraph border indented to that length.
-PARTY_TITLE_MM = 66
 _DROPPED = (
     "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml",
@@ -39,21 +35,15 @@ _DROPPED = (
 # Children that must follow the ones inserted here, in schema order (Word rejects disorder).
 _AFTER_TBL_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption")
 _AFTER_TBL_CELL_MAR = ("w:tblLook", "w:tblCaption", "w:tblDescription")
-_AFTER_TBL_LAYOUT = ("w:tblCellMar", *_AFTER_TBL_CELL_MAR)
-_AFTER_P_BDR = (
-    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
-    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
-    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
-    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
-    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
-)  # fmt: skip
 
 CENTER = WD_ALIGN_PARAGRAPH.CENTER
 LEFT = WD_ALIGN_PARAGRAPH.LEFT
 JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
+# A chart slot's size in the templates (the renderer puts the chart in its place).
+CHART_MM = (160.0, 80.0)
 
 
-def _insert(parent: Any, child: Any, successors: Sequence[str]) -> None:
+def insert_child(parent: Any, child: Any, successors: Sequence[str]) -> None:
     """Insert `child` before the first of `successors` present, else at the end."""
     for name in successors:
         found = parent.find(qn(name))
@@ -172,76 +162,22 @@ def tag(container: Any, statement: str) -> Paragraph:
     return para(container, statement, align=LEFT)
 
 
-def _no_borders(table: Table) -> None:
+def no_borders(table: Table) -> None:
     tbl_pr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{edge}")
         el.set(qn("w:val"), "nil")
         borders.append(el)
-    _insert(tbl_pr, borders, _AFTER_TBL_BORDERS)
+    insert_child(tbl_pr, borders, _AFTER_TBL_BORDERS)
 
 
-def _fixed_widths(table: Table, widths_mm: Sequence[float]) -> None:
+def fixed_widths(table: Table, widths_mm: Sequence[float]) -> None:
     table.autofit = False  # writes <w:tblLayout w:type="fixed"/> in its place
     for col, width in zip(table.columns, widths_mm, strict=True):
         col.width = Mm(width)
         for cell in col.cells:
             cell.width = Mm(width)
-
-
-def _rule(container: Any, indent_mm: float) -> Paragraph:
-    """An empty 2 pt paragraph whose bottom border, indented, is a rule of a given length."""
-    p = para(container, "", align=CENTER)
-    p.paragraph_format.left_indent = Mm(indent_mm)
-    p.paragraph_format.right_indent = Mm(indent_mm)
-    ppr = p._p.get_or_add_pPr()
-    border = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "auto")):
-        bottom.set(qn(key), value)
-    border.append(bottom)
-    _insert(ppr, border, _AFTER_P_BDR)
-    mark = OxmlElement("w:rPr")
-    size = OxmlElement("w:sz")
-    size.set(qn("w:val"), "4")
-    mark.append(size)
-    _insert(ppr, mark, ("w:sectPr", "w:pPrChange"))
-    return p
-
-
-def party_header(doc: DocumentObject, *, letter: bool) -> Table:
-    """The two-column borderless header: issuer and number left, Party title and date right."""
-    table: Table = doc.add_table(rows=1, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _no_borders(table)
-    _fixed_widths(table, (HEADER_LEFT_MM, HEADER_RIGHT_MM))
-    left, right = table.rows[0].cells
-    first_para(left, "{{ doc.superior }}", size=pf.ORG_PT, align=CENTER)
-    para(left, "{{ doc.issuer }}", size=pf.ORG_PT, bold=True, align=CENTER)
-    para(left, "*", size=pf.ORG_PT, align=CENTER)
-    para(left, "{{ doc.number_line }}", size=pf.ORG_PT, align=CENTER)
-    if letter:
-        para(left, "{{ doc.subject }}", size=pf.CV_SUBJECT_PT, italic=True, align=CENTER, before=3)
-    first_para(right, pf.PARTY_TITLE, size=pf.PARTY_TITLE_PT, bold=True, align=CENTER)
-    cell_text_mm = HEADER_RIGHT_MM - 2 * 1.91  # Word's default cell margins: 0.19 cm each side
-    _rule(right, (cell_text_mm - PARTY_TITLE_MM) / 2)
-    para(right, "{{ doc.date_line }}", size=pf.ORG_PT, italic=True, align=CENTER, before=10)
-    return table
-
-
-def report_title(doc: DocumentObject) -> None:
-    """Type name (16 bold caps) and subject (14 bold), then a short dash rule."""
-    para(doc, "", align=CENTER)
-    para(doc, "{{ doc.type_name }}", size=pf.TYPE_NAME_PT, bold=True, align=CENTER, before=6)
-    para(doc, "{{ doc.subject }}", size=pf.SUBJECT_PT, bold=True, align=CENTER)
-    para(doc, "-----", size=pf.SUBJECT_PT, align=CENTER, after=12)
-
-
-def letter_addressee(doc: DocumentObject) -> None:
-    """'Kính gửi: …' of a công văn, centred under the header."""
-    para(doc, "", align=CENTER)
-    para(doc, "Kính gửi: {{ doc.addressee }}", align=CENTER, before=6, after=12)
 
 
 def _cell_fonts(
@@ -257,7 +193,7 @@ def _set_cell_margins(table: Table, mm: float) -> None:
         el.set(qn("w:w"), str(round(mm * 1440 / 25.4)))
         el.set(qn("w:type"), "dxa")
         margins.append(el)
-    _insert(table._tbl.tblPr, margins, _AFTER_TBL_CELL_MAR)
+    insert_child(table._tbl.tblPr, margins, _AFTER_TBL_CELL_MAR)
 
 
 def loop_table(
@@ -275,7 +211,7 @@ def loop_table(
     table: Table = doc.add_table(rows=4, cols=len(cells))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _fixed_widths(table, widths_mm)
+    fixed_widths(table, widths_mm)
     _set_cell_margins(table, 1.0)
     header = table.rows[0].cells
     if header_spans:
@@ -290,7 +226,7 @@ def loop_table(
     _repeat_header(table)
     first = table.rows[1].cells
     _cell_fonts(first[0], f"{{%tr for {loop} %}}", size=size, align=LEFT)
-    _cant_split(table.rows[2])
+    cant_split(table.rows[2])
     row = table.rows[2].cells
     aligns = align or [CENTER] * len(cells)
     for cell, text, al in zip(row, cells, aligns, strict=True):
@@ -299,7 +235,7 @@ def loop_table(
     return table
 
 
-def _cant_split(row: Any) -> None:
+def cant_split(row: Any) -> None:
     row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
@@ -320,22 +256,19 @@ def picture(
     shape._inline.docPr.set("name", f"daihoi-{slot}")
 
 
-def sign_off(doc: DocumentObject) -> Table:
-    """'Nơi nhận' at the bottom left, the signature block at the right."""
-    para(doc, "", after=6)
-    table: Table = doc.add_table(rows=1, cols=2)
-    _no_borders(table)
-    width = text_width_mm(doc)
-    _fixed_widths(table, (width * 0.5, width * 0.5))
-    _cant_split(table.rows[0])
-    left, right = table.rows[0].cells
-    first_para(left, "Nơi nhận:", size=pf.RECIPIENTS_TITLE_PT, bold=True, italic=True, align=LEFT)
-    tag(left, "{%p for line in doc.recipients %}")
-    para(left, "{{ line }}", size=pf.RECIPIENTS_PT, align=LEFT)
-    tag(left, "{%p endfor %}")
-    first_para(right, "{{ doc.signer_authority }}", size=pf.ORG_PT, bold=True, align=CENTER)
-    para(right, "{{ doc.signer_title }}", size=pf.ORG_PT, bold=True, align=CENTER)
-    for _ in range(4):
-        para(right, "", align=CENTER)
-    para(right, "{{ doc.signer_name }}", size=pf.ORG_PT, bold=True, align=CENTER)
-    return table
+def placeholder_png(width: int = 32, height: int = 16) -> bytes:
+    """A light grey PNG, written by hand so it carries no timestamp or software tag."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    rows = b"".join(b"\x00" + b"\xe6\xe6\xe6" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 9))
+        + chunk(b"IEND", b"")
+    )
