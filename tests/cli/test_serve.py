@@ -64,7 +64,10 @@ def _port_free(port: int) -> bool:
 def _children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        found += [int(c) for c in task.read_text().split()]
+        try:
+            found += [int(c) for c in task.read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # the thread (or process) ended between listing and reading
     return found
 
 
