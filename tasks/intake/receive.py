@@ -99,12 +99,20 @@ def _base_version(wb: Workbook) -> int | None:
     return int(text) if text.isdigit() else 0
 
 
-def _record(session: Session, *, path: Path, sha: str, state: IntakeState, **values: Any) -> int:
+def _record(
+    session: Session,
+    *,
+    path: Path,
+    sha: str,
+    state: IntakeState,
+    actor: str | None = None,
+    **values: Any,
+) -> int:
     rec = IntakeRecord(
         sha256=sha,
         file_name=path.name[:300],
         state=state,
-        actor=get_settings().actor_name[:120],
+        actor=(actor or get_settings().actor_name)[:120],
         **values,
     )
     session.add(rec)
@@ -165,6 +173,7 @@ def import_file(
             form=spec.form,
             form_version=spec.version,
             sender_org_id=sender.id if sender else None,
+            actor=opts.actor,
         ),
         engine=engine,
     )
@@ -175,7 +184,7 @@ def import_file(
         sender=sender,
         sha256=outcome.sha256,
         file_name=path.name,
-        actor=settings.actor_name,
+        actor=opts.actor or settings.actor_name,
         term=settings.term,
         received_on=opts.received_on or today(),
         intake_id=intake_id,
@@ -274,6 +283,7 @@ def _refuse(engine: Engine, outcome: FileOutcome, message: str, opts: ImportOpti
             state=IntakeState.REJECTED,
             form=outcome.form,
             errors=1,
+            actor=opts.actor,
         ),
         engine=engine,
     )

@@ -25,6 +25,7 @@ class ImportOptions:
     default_to_root: bool = True
     error_dir: Path | None = None
     write_errors: bool = True
+    actor: str | None = None  # who sends it (the web account's login); default: settings
 
 
 @dataclass
