@@ -87,7 +87,7 @@ def draft_sections(session: Session, *, draft_id: int) -> list[SectionRef]:
     return [SectionRef(*r) for r in rows]
 
 
-def _comments_stmt(draft_id: int, scope: OrgRef) -> Any:
+def _columns() -> Any:
     return (
         select(
             Comment.id,
@@ -108,6 +108,13 @@ def _comments_stmt(draft_id: int, scope: OrgRef) -> Any:
         .join(Submission, Submission.id == Comment.submission_id)
         .join(Organisation, Organisation.id == Submission.org_id)
         .outerjoin(Disposition, Disposition.comment_id == Comment.id)
+    )
+
+
+def _comments_stmt(draft_id: int, scope: OrgRef) -> Any:
+    """The comments of the draft from the scope's subtree needing an answer, oldest first."""
+    return (
+        _columns()
         .where(
             Submission.draft_id == draft_id,
             Comment.kind != CommentKind.THONG_NHAT,
@@ -160,16 +167,15 @@ def section_texts(
     return out
 
 
-def comments_by_id(
-    session: Session, *, draft_id: int, scope: OrgRef, ids: Sequence[int]
-) -> dict[int, CommentRef]:
-    """The scope's comments with these ids (in chunks of IN_CHUNK)."""
+def comments_by_id(session: Session, *, ids: Sequence[int]) -> dict[int, CommentRef]:
+    """The comments with these ids, which the caller took from the scope's own comments
+    needing an answer: by primary key, in chunks (no draft or subtree filter, which would
+    steer SQLite onto probing every submission for every id)."""
     out: dict[int, CommentRef] = {}
     for part in chunked(sorted(set(ids))):
-        for c in scope_comments(
-            session, draft_id=draft_id, scope=scope, where=(Comment.id.in_(list(part)),)
-        ):
-            out[c.id] = c
+        stmt = _columns().where(Comment.id.in_(list(part)))
+        for r in session.execute(stmt).all():
+            out[r[0]] = CommentRef(*r)
     return out
 
 

@@ -174,7 +174,7 @@ def suggestions(
         sid: [f for f in fs if f.signature not in gone.get(sid, set())] for sid, fs in found.items()
     }
     ids = [i for fs in open_.values() for f in fs for g in f.groups for i in g]
-    refs = comments_by_id(session, draft_id=draft_id, scope=scope, ids=ids) if ids else {}
+    refs = comments_by_id(session, ids=ids) if ids else {}
     out: dict[int, list[Suggestion]] = {}
     for sid in section_ids:
         made = [
