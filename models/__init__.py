@@ -11,6 +11,7 @@ from models.accounts import (
 from models.base import Base
 from models.feedback import Comment, Disposition, Draft, DraftSection, Submission
 from models.inspection import Inspection, Remedy
+from models.jobs import WebJob
 from models.org import Congress, Organisation, OrgLink
 from models.personnel import Candidate, CandidateStep
 from models.plan import MilestoneOverride, PlanMilestone, PlanVersion
@@ -57,6 +58,7 @@ __all__ = [
     "StatusSnapshot",
     "Submission",
     "TrainingSession",
+    "WebJob",
     "WebSession",
     "YearFigures",
 ]
