@@ -9,6 +9,7 @@ from models.accounts import (
     WebSession,
 )
 from models.base import Base
+from models.drafting import SuggestionDismissal
 from models.feedback import Comment, Disposition, Draft, DraftSection, Submission
 from models.inspection import Inspection, Remedy
 from models.jobs import WebJob
@@ -57,6 +58,7 @@ __all__ = [
     "SessionRole",
     "StatusSnapshot",
     "Submission",
+    "SuggestionDismissal",
     "TrainingSession",
     "WebJob",
     "WebSession",

@@ -51,7 +51,8 @@ def backup(
         raise UserError(f"Bản sao lưu không vượt qua kiểm tra toàn vẹn ({ok}); đã xóa.")
     console.print(
         f"Đã sao lưu vào {out} ({vn_decimal(out.stat().st_size / 1_048_576)} MB), "
-        "kiểm tra toàn vẹn: ok."
+        "kiểm tra toàn vẹn: ok.",
+        soft_wrap=True,  # a path is copied from the terminal: never broken across lines
     )
 
 

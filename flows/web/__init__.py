@@ -26,6 +26,7 @@ from flows.web.routes import (
     auth,
     dashboard,
     forms,
+    gop_y,
     home,
     jobs,
     reports,
@@ -81,7 +82,7 @@ def create_app(
     # Jobs a process that is gone left unfinished are failed before this one takes new ones.
     app.state.jobs = JobRunner(app.state.engine, app.state.clock)
     app.state.jobs.sweep()
-    for module in (auth, home, dashboard, units, forms, api, audit, accounts, reports, jobs):
+    for module in (auth, home, dashboard, units, forms, api, audit, accounts, reports, gop_y, jobs):
         app.include_router(module.router)
     app.mount(
         "/static", StaticFiles(directory=str(files("templates") / "web" / "static")), "static"

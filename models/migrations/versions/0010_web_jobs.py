@@ -1,7 +1,7 @@
 """web jobs: background work of the web application (reports, reminder letters)
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0012
 Create Date: 2026-12-02
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0006"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
