@@ -7,7 +7,7 @@ the tree → JSON. Plain functions: the CLI calls them directly, the flows throu
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -146,8 +146,31 @@ def fetch_inputs(
     )
 
 
-def judge_all(inputs: StatusInputs, plan: Plan) -> dict[str, pd.DataFrame]:
-    """Each stage's own figures and milestone state for every unit (scope included)."""
+# The judged stages of the same scope and plan on an earlier day (for done overrides).
+Earlier = Callable[[date], dict[str, pd.DataFrame]]
+
+
+def _run_starts(overrides: pd.DataFrame, stage: str, earlier: Earlier | None) -> pd.Series | None:
+    """Per unit with a `done` override in force: where its run of done days on the day before
+    the override's date began (NaT if not done then), judged as of that day."""
+    forced = milestones.done_overrides(overrides)
+    if earlier is None or forced.empty:
+        return None
+    starts = pd.Series(pd.NaT, index=forced.index, dtype="datetime64[ns]")
+    for effective in pd.to_datetime(forced).unique():
+        ids = forced.index[pd.to_datetime(forced) == effective]
+        day = (effective - pd.Timedelta(days=1)).date()
+        before = pd.to_datetime(earlier(day)[stage].set_index("id")["done_on"])
+        starts.loc[ids] = before.reindex(ids).to_numpy(dtype="datetime64[ns]")
+    return starts
+
+
+def judge_all(
+    inputs: StatusInputs, plan: Plan, earlier: Earlier | None = None
+) -> dict[str, pd.DataFrame]:
+    """Each stage's own figures and milestone state for every unit (scope included); `earlier`
+    judges the day before a done override's date, so the override joins a run of done days
+    that was under way then (else it starts one)."""
     u = inputs.units
     deadline = pd.Timestamp(inputs.draft_deadline) if inputs.draft_deadline else None
     raw = {
@@ -159,7 +182,8 @@ def judge_all(inputs: StatusInputs, plan: Plan) -> dict[str, pd.DataFrame]:
     out: dict[str, pd.DataFrame] = {}
     for stage, frame in raw.items():
         ov = inputs.overrides
-        frame = milestones.apply_overrides(frame, ov[ov["stage"] == stage] if len(ov) else ov)
+        ov = ov[ov["stage"] == stage] if len(ov) else ov
+        frame = milestones.apply_overrides(frame, ov, _run_starts(ov, stage, earlier))
         due = milestones.due_dates(u, plan, stage, inputs.draft_deadline)
         judged = milestones.judge_states(frame, due, inputs.as_of, plan.at_risk_days.value)
         for state in COUNT_COLUMNS[1:]:
@@ -260,9 +284,9 @@ def _tree_order(units: pd.DataFrame) -> list[int]:
     return sorted(range(len(units)), key=lambda i: keys[i])
 
 
-def build_status(inputs: StatusInputs, plan: Plan) -> StatusResult:
+def build_status(inputs: StatusInputs, plan: Plan, earlier: Earlier | None = None) -> StatusResult:
     """Judge, roll up and shape the status document."""
-    per_stage = judge_all(inputs, plan)
+    per_stage = judge_all(inputs, plan, earlier)
     units = inputs.units
     scope_id = inputs.scope.id
     sub = units[units["id"] != scope_id]
@@ -359,9 +383,18 @@ def status_result(
     """The status of a scope (its code, else the root) as of a date, with its frames."""
     ref = resolve_scope(session, code=scope)
     chosen = choose_plan(plan, as_of)
+    judged: dict[date, dict[str, pd.DataFrame]] = {}
+
+    def earlier(day: date) -> dict[str, pd.DataFrame]:
+        # One set-based judgement of the scope per distinct override date, each day once.
+        if day not in judged:
+            past = fetch_inputs(session, scope=ref, as_of=day, plan=chosen, year=year)
+            judged[day] = judge_all(past, chosen, earlier)
+        return judged[day]
+
     with gc_paused():
         inputs = fetch_inputs(session, scope=ref, as_of=as_of, plan=chosen, year=year)
-        return build_status(inputs, chosen)
+        return build_status(inputs, chosen, earlier)
 
 
 def compute_status(
