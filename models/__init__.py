@@ -9,6 +9,7 @@ from models.accounts import (
     WebSession,
 )
 from models.base import Base
+from models.drafting import SuggestionDismissal
 from models.feedback import Comment, Disposition, Draft, DraftSection, Submission
 from models.inspection import Inspection, Remedy
 from models.org import Congress, Organisation, OrgLink
@@ -56,6 +57,7 @@ __all__ = [
     "SessionRole",
     "StatusSnapshot",
     "Submission",
+    "SuggestionDismissal",
     "TrainingSession",
     "WebSession",
     "YearFigures",

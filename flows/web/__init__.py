@@ -18,7 +18,18 @@ from starlette.exceptions import HTTPException
 
 from flows.web.auth import NotLoggedIn, login_redirect_target
 from flows.web.render import page
-from flows.web.routes import accounts, api, audit, auth, dashboard, forms, home, reports, units
+from flows.web.routes import (
+    accounts,
+    api,
+    audit,
+    auth,
+    dashboard,
+    forms,
+    gop_y,
+    home,
+    reports,
+    units,
+)
 from flows.web.security import BodyLimit, CrossSiteGuard, SecurityHeaders, limits
 from models.base import utcnow
 from models.db import get_engine
@@ -66,7 +77,7 @@ def create_app(
     app.state.engine = get_engine(settings.db_url)
     app.state.clock = clock or utcnow
     app.state.memo = StatusMemo()
-    for module in (auth, home, dashboard, units, forms, api, audit, accounts, reports):
+    for module in (auth, home, dashboard, units, forms, api, audit, accounts, reports, gop_y):
         app.include_router(module.router)
     app.mount(
         "/static", StaticFiles(directory=str(files("templates") / "web" / "static")), "static"

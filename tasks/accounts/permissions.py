@@ -12,6 +12,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "status": frozenset({VP, LD, DV}),  # dashboard, unit pages, status API
     "form": frozenset({VP, BT, DV}),  # a pre-filled form (to-bien-tap: the tiếp thu sheet only)
     "reports": frozenset({VP, LD, BT, DV}),  # reports: list, download (to-bien-tap: feedback)
+    "dispositions": frozenset({VP, BT}),  # the drafting workspace /gop-y: answer, group comments
     "audit": frozenset({VP, LD}),  # the audit trail (lanh-dao reads it)
     "accounts": frozenset({VP}),  # accounts: add, disable, reset, activation codes
     "self": frozenset({VP, LD, BT, DV}),  # one's own password, the home page
@@ -48,5 +49,5 @@ def home_path(role: Role, org_code: str | None) -> str:
     if role == DV and org_code:
         return f"/don-vi/{org_code}"
     if role == BT:
-        return "/bieu-mau"
+        return "/gop-y"
     return "/tong-quan"
