@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from models.accounts import as_utc
 from models.queries import OrgRef
-from tasks.core.dates import TZ
+from tasks.core.dates import local_zone
 from tasks.intake.pipeline.issues import Issue, error
 from tasks.intake.versions import LaterIntake, accepted_since
 
@@ -18,7 +18,7 @@ SHOWN = 3
 
 
 def _intake_text(later: LaterIntake) -> str:
-    at = as_utc(later.received_at).astimezone(TZ)
+    at = as_utc(later.received_at).astimezone(local_zone())
     return (
         f"lần nhận số {later.intake_id} ('{later.file_name}' của {later.sender_code}, "
         f"{at:%H:%M %d/%m/%Y}, {later.rows} dòng)"
