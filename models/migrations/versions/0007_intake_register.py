@@ -2,7 +2,7 @@
 reverses
 
 Revision ID: 0007
-Revises: 0012
+Revises: 0010
 Create Date: 2026-12-02
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0012"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
