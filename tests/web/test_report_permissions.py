@@ -30,6 +30,7 @@ RENDER: list[tuple[dict[str, str], tuple[int, int, int, int]]] = [
     ({"kind": "feedback", "org": "DB-A", "issue": "1"}, (303, 403, 403, 403)),
     ({"kind": "reminders", "org": "DB-A"}, (422, 403, 422, 422)),
     ({"kind": "khong-co", "org": "DB-A"}, (422, 403, 422, 422)),
+    ({"kind": "delegates", "org": "DU-TEST"}, (422, 403, 422, 422)),  # needs T: CLI only
     ({"kind": "progress", "org": "KHONG-CO"}, (404, 403, 403, 404)),
     ({"kind": "progress", "org": "DB-A", "as_of": "32/13/2025"}, (422, 403, 403, 422)),
 ]
