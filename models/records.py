@@ -36,6 +36,12 @@ class IntakeRecord(Base):
     letter_date: Mapped[date | None] = mapped_column(Date)
     error_path: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str | None] = mapped_column(String(120))
+    # One Vietnamese line for the register: why the file was refused, or what it did.
+    message: Mapped[str | None] = mapped_column(Text)
+    # The intake an undo reverses (`daihoi import --undo`).
+    undo_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("intake_record.id", ondelete="SET NULL")
+    )
 
 
 class ReportArchive(Base):

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -300,11 +300,15 @@ def build_status(inputs: StatusInputs, plan: Plan, earlier: Earlier | None = Non
     sums_all = subtree_sums(units, own_all, list(own_all.columns[1:]))
     subtree: dict[str, pd.DataFrame] = {}
     stages_json: dict[str, Any] = {}
+    # "A scope with no units" (a leaf): its own figures are its one row, summaries included.
+    leaf = sub.empty
+    summed = own_all.set_index("id") if leaf else sums_all
     for stage, c in stage_cols.items():
         sums = sums_all[[f"{stage}:{x}" for x in c]]
         sums.columns = pd.Index(c)
         subtree[stage] = sums
-        stages_json[stage] = stage_summary(sums.loc[[scope_id]].iloc[0], len(sub), stage)
+        row = cast("pd.Series[Any]", summed.loc[scope_id, [f"{stage}:{x}" for x in c]]).set_axis(c)
+        stages_json[stage] = stage_summary(row, 1 if leaf else len(sub), stage)
 
     scope_pos = int(np.flatnonzero(units["id"].to_numpy() == scope_id)[0])
     entries = {s: _stage_entries(per_stage[s], s) for s in STAGES}
@@ -322,7 +326,7 @@ def build_status(inputs: StatusInputs, plan: Plan, earlier: Earlier | None = Non
     code_of = dict(zip(ids, codes, strict=True))
     unit_list: list[dict[str, Any]] = []
     for i in _tree_order(units):
-        if ids[i] == scope_id:
+        if ids[i] == scope_id and not leaf:
             continue
         parent = parents[i]
         unit_list.append(
@@ -411,6 +415,13 @@ def subtree_summary(result: StatusResult, *, org_id: int, org_path: str) -> dict
     computing it anew whenever the organisation's units are judged on the same inputs in both
     (the same current draft: see tasks.status.memo)."""
     units = int(result.units["path"].str.startswith(org_path).sum()) - 1
+    if units == 0:  # a leaf: its own figures are its one row
+        return {
+            stage: stage_summary(
+                cast("pd.Series[Any]", frame.set_index("id").loc[org_id]), 1, stage
+            )
+            for stage, frame in result.per_stage.items()
+        }
     return {
         stage: stage_summary(result.subtree[stage].loc[[org_id]].iloc[0], units, stage)
         for stage in STAGES
