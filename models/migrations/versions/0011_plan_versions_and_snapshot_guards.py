@@ -1,7 +1,7 @@
 """plan versions: one row per (name, SHA-256), archived reports name theirs; snapshots guarded
 
 Revision ID: 0011
-Revises: 0012
+Revises: 0007
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from models.migrations.triggers import create_snapshot_guards, drop_snapshot_guards
 
 revision = "0011"
-down_revision = "0012"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
