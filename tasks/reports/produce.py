@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 from models.db import read_session, write_session
 from models.records import ReportArchive
 from models.settings import Settings, get_settings
+from tasks.core.dates import local_zone
+from tasks.core.plans import sync_plans
 from tasks.reports import archive
 from tasks.reports import party_format as pf
 from tasks.reports.docx.render import CompiledTemplate, load_template, template_dir
@@ -122,7 +124,9 @@ def _render(job: Job, as_of: date, number: int | None, issuer_code: str) -> byte
     ctx = job.planned.context
     if number is not None:
         ctx = pf.with_number(ctx, number, job.planned.doc_type, issuer_code)
-    return job.template.render(ctx, as_of=as_of, title=job.planned.title, images=job.planned.images)
+    return job.template.render(
+        ctx, as_of=as_of, title=job.planned.title, images=job.planned.images, zone=local_zone()
+    )
 
 
 def _archive_row(job: Job, as_of: date, number: int | None, path: Path, sha: str) -> dict[str, Any]:
@@ -144,8 +148,12 @@ def _archive_row(job: Job, as_of: date, number: int | None, path: Path, sha: str
 
 
 def _add_rows(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Archive rows in one bulk INSERT (not one statement per row)."""
+    """Archive rows in one bulk INSERT (not one statement per row), each naming the stored
+    version of the plan it was judged by (written first if the plan file is new or changed)."""
     if rows:
+        versions = sync_plans(session)
+        for row in rows:
+            row["plan_version_id"] = versions.get(row["plan"])
         session.execute(insert(ReportArchive), rows)
 
 

@@ -159,6 +159,48 @@ def test_every_prefect_yaml_entrypoint_resolves_to_a_flow(spec: dict[str, Any]) 
     assert set(spec.get("parameters") or {}) <= params
 
 
+def test_the_yearly_targets_deployment_renders_the_latest_years_targets_report(
+    engine: Engine, harness: None, tmp_path: Path
+) -> None:
+    from flows.reports import write_report
+    from tests.helpers.status import add_figures
+
+    (spec,) = [d for d in _deployments() if (d.get("parameters") or {}).get("kind") == "targets"]
+    assert spec["entrypoint"] == "flows/reports.py:write_report"
+    (schedule,) = spec["schedules"]
+    minute, hour, day, month, weekday = schedule["cron"].split()
+    assert all(f.isdigit() for f in (minute, hour, day, month)) and weekday == "*"  # yearly
+    _seed(2)
+    with write_session() as s:
+        from models import Organisation
+
+        for unit in s.scalars(select(Organisation).where(Organisation.code.like("CB-%"))):
+            add_figures(s, unit, 2024, members=10, registered=10)
+    files = write_report(**spec["parameters"], as_of=AS_OF, out_dir=str(tmp_path))
+    assert [(f["kind"], f["scope"]) for f in files] == [("targets", "DU")]
+    assert Path(files[0]["path"]).parent == tmp_path
+
+
+def test_write_report_flow_renders_the_delegate_allocation_for_its_figures(
+    engine: Engine, harness: None, tmp_path: Path
+) -> None:
+    import docx
+
+    from flows.reports import write_report
+
+    _seed(2)  # two units of 20 members each
+    figures = {"total": 11, "ex_officio": 2, "base": 1}
+    (f,) = write_report("delegates", as_of=AS_OF, out_dir=str(tmp_path), delegates=figures)
+    assert (f["kind"], f["scope"]) == ("delegates", "DU")
+    rows = [[c.text for c in r.cells] for r in docx.Document(f["path"]).tables[1].rows]
+    # R = 11 − 2 − 2 = 7 over 20 + 20: 3,5 each; the last seat by code (CB-000).
+    assert [r[1:] for r in rows[1:3]] == [
+        ["Chi bộ CB-000", "20", "1", "4", "5"],
+        ["Chi bộ CB-001", "20", "1", "3", "4"],
+    ]
+    assert rows[-1][-1] == "11"
+
+
 def test_write_report_flow_renders_then_returns_the_archived_file(
     engine: Engine, harness: None, tmp_path: Path
 ) -> None:

@@ -41,7 +41,5 @@ def import_tiep_thu(path: Path, *, scope_code: str, actor: str, engine: Engine) 
     spec = None if named else form_for_sheets(wb.sheet_names)
     if (named or (spec.form if spec else "")) != FORM:
         return _refused(path, NOT_THE_SHEET.format(name=path.name))
-    options = ImportOptions(
-        sender_code=scope_code, default_to_root=False, write_errors=False, actor=actor
-    )
+    options = ImportOptions(sender_code=scope_code, write_errors=False, actor=actor)
     return import_file(path, options, engine=engine)

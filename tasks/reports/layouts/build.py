@@ -12,12 +12,14 @@ import sys
 import zipfile
 from collections.abc import Callable
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from docx.document import Document as DocumentObject
 
 from tasks.reports.docx import package as docx_zip
 from tasks.reports.docx.render import template_dir
 from tasks.reports.layouts import (
+    delegates,
     feedback,
     inspections,
     personnel,
@@ -31,6 +33,8 @@ from tasks.reports.layouts.blocks import new_document
 
 # The date pinned into the packaged templates' properties (the format's reference year).
 BUILD_DATE = date(2025, 1, 1)
+# Packaged templates are the same bytes wherever they are built, whatever the office's zone.
+BUILD_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 # Template name → (layout, landscape).
@@ -43,6 +47,7 @@ LAYOUTS: dict[str, tuple[Callable[[DocumentObject], None], bool]] = {
     "training": (training.layout, False),
     "targets": (targets.layout, False),
     "reminders": (reminders.layout, False),
+    "delegates": (delegates.layout, False),
 }
 
 
@@ -59,7 +64,7 @@ def build(name: str) -> bytes:
     for info in archive.infolist():
         data = archive.read(info.filename)
         if info.filename == docx_zip.CORE_PROPS_PATH:
-            data = docx_zip.core_properties(as_of=BUILD_DATE, title="")
+            data = docx_zip.core_properties(as_of=BUILD_DATE, title="", zone=BUILD_ZONE)
         entries.append(docx_zip.deflate(info.filename, data, level=9))
     return docx_zip.write_zip(entries)
 
