@@ -71,6 +71,10 @@ class ReportArchive(Base):
     )
     as_of: Mapped[date] = mapped_column(Date)
     plan: Mapped[str] = mapped_column(String(64))
+    # The version of the plan the report was judged by (NULL: archived before versions were kept).
+    plan_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_version.id", ondelete="RESTRICT")
+    )
     doc_type: Mapped[str] = mapped_column(String(8))
     number: Mapped[int | None] = mapped_column()
     term: Mapped[str] = mapped_column(String(16))

@@ -29,6 +29,7 @@ from flows.web.routes import (
     gop_y,
     home,
     jobs,
+    reminders,
     reports,
     units,
 )
@@ -82,7 +83,20 @@ def create_app(
     # Jobs a process that is gone left unfinished are failed before this one takes new ones.
     app.state.jobs = JobRunner(app.state.engine, app.state.clock)
     app.state.jobs.sweep()
-    for module in (auth, home, dashboard, units, forms, api, audit, accounts, reports, gop_y, jobs):
+    for module in (
+        auth,
+        home,
+        dashboard,
+        units,
+        forms,
+        api,
+        audit,
+        accounts,
+        reports,
+        reminders,
+        gop_y,
+        jobs,
+    ):
         app.include_router(module.router)
     app.mount(
         "/static", StaticFiles(directory=str(files("templates") / "web" / "static")), "static"

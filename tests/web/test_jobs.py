@@ -165,3 +165,32 @@ def test_jobs_left_unfinished_by_a_dead_process_are_failed_when_the_web_starts(
         remote: JobState.RUNNING,
     }
     assert rows[gone] is not None and rows[gone].message == ORPHAN_TEXT
+
+
+def test_the_office_renders_every_overdue_unit_letter_as_one_job(
+    client_for: Callable[[str], TestClient], world: World, engine: Engine, harness: None
+) -> None:
+    office = client_for("van-phong")
+    status = office.get("/api/v1/status?as_of=2025-03-15").json()
+    overdue = [
+        u["code"]
+        for u in status["units"]
+        if any(e["state"] == "overdue" for e in u["stages"].values())
+    ]
+    r = office.post("/don-doc", data={"as_of": "2025-03-15"})
+    assert r.status_code == 303
+    job = _wait(engine, _job_id(r.headers["location"]))
+    assert job.state == JobState.DONE, job.message
+    with read_session(engine) as s:
+        letters = s.execute(
+            select(ReportArchive.id, ReportArchive.kind, ReportArchive.subject_org_id).where(
+                ReportArchive.id.in_(job.result or [])
+            )
+        ).all()
+    codes = {v: k for k, v in world.ids.items()}
+    assert sorted(codes[r.subject_org_id] for r in letters) == sorted(overdue)
+    assert {r.kind for r in letters} == {"reminders"}
+    html = office.get(r.headers["location"]).text
+    assert f"Đã xong: {len(overdue)} văn bản." in html
+    listed = office.get("/don-doc").text
+    assert all(f"/bao-cao/{i}/tai-ve" in listed for i in job.result or [])
