@@ -165,7 +165,8 @@ def _validate_and_write(
     except _Unconfirmed as u:
         outcome.changes, outcome.needs_confirmation = u.changes, True
         outcome.rows = u.result.rows
-        return rejected(engine, outcome, [error(confirmation_message(u.changes))], opts)
+        why = confirmation_message(u.changes)
+        return rejected(engine, outcome, [error(why)], opts, message=why)
     except _DryRun as d:
         return _dry_outcome(outcome, parsed, d)
     return _accepted_outcome(engine, outcome, parsed, result)
