@@ -12,6 +12,7 @@ from models.base import Base
 from models.drafting import SuggestionDismissal
 from models.feedback import Comment, Disposition, Draft, DraftSection, Submission
 from models.inspection import Inspection, Remedy
+from models.jobs import WebJob
 from models.org import Congress, Organisation, OrgLink
 from models.personnel import Candidate, CandidateStep
 from models.plan import MilestoneOverride, PlanMilestone, PlanVersion
@@ -59,6 +60,7 @@ __all__ = [
     "Submission",
     "SuggestionDismissal",
     "TrainingSession",
+    "WebJob",
     "WebSession",
     "YearFigures",
 ]

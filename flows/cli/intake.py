@@ -17,6 +17,8 @@ from models.enums import IntakeState
 from tasks.core.errors import UsageError, UserError, os_error_text
 
 if TYPE_CHECKING:  # openpyxl and pandas load only when a command needs them
+    from sqlalchemy import Engine
+
     from tasks.intake.receive import FileOutcome
 
 export_app = typer.Typer(
@@ -101,7 +103,9 @@ def import_(
     org: Annotated[
         str | None,
         typer.Option(
-            "--org", help="Mã đơn vị gửi (mặc định: theo _meta của tệp, hoặc đơn vị gốc)."
+            "--org",
+            help="Mã đơn vị gửi (mặc định: theo _meta của tệp; không bao giờ mặc định là "
+            "đơn vị gốc).",
         ),
     ] = None,
     so_van_ban: Annotated[
@@ -125,6 +129,8 @@ def import_(
 
     letter_date = optional_date(ngay, "--ngay")
     engine = open_database()
+    if org is not None:
+        check_sender_option(engine, org)
     options = ImportOptions(
         sender_code=org, letter_number=so_van_ban, letter_date=letter_date, force=force
     )
@@ -150,6 +156,16 @@ def import_(
         console.print(_summary(outcomes))
     if any(o.state is IntakeState.REJECTED for o in outcomes):
         raise typer.Exit(1)
+
+
+def check_sender_option(engine: Engine, org: str) -> None:
+    """An unknown `--org` is a usage error (exit 2), before any file is read; with no units yet
+    (don-vi creating the registry) the code cannot be checked and the import decides."""
+    from tasks.intake.identify import registry_empty
+
+    with read_session(engine) as session:
+        if not registry_empty(session):
+            scope_or_fail(session, org)
 
 
 def _report(outcome: FileOutcome) -> None:

@@ -20,7 +20,8 @@ from typing import IO, Annotated, Any
 import typer
 import yaml
 
-from flows.cli.common import console, err_console, open_database, prepare_prefect_env
+from flows.cli.common import console, err_console, open_database
+from flows.prefect_env import prepare_prefect_env
 from models.settings import get_settings
 from tasks.core.errors import UsageError, UserError
 

@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from flows.web.auth import NotLoggedIn, login_redirect_target
+from flows.web.jobs import JobRunner
 from flows.web.render import page
 from flows.web.routes import (
     accounts,
@@ -27,6 +28,8 @@ from flows.web.routes import (
     forms,
     gop_y,
     home,
+    jobs,
+    reminders,
     reports,
     units,
 )
@@ -77,7 +80,23 @@ def create_app(
     app.state.engine = get_engine(settings.db_url)
     app.state.clock = clock or utcnow
     app.state.memo = StatusMemo()
-    for module in (auth, home, dashboard, units, forms, api, audit, accounts, reports, gop_y):
+    # Jobs a process that is gone left unfinished are failed before this one takes new ones.
+    app.state.jobs = JobRunner(app.state.engine, app.state.clock)
+    app.state.jobs.sweep()
+    for module in (
+        auth,
+        home,
+        dashboard,
+        units,
+        forms,
+        api,
+        audit,
+        accounts,
+        reports,
+        reminders,
+        gop_y,
+        jobs,
+    ):
         app.include_router(module.router)
     app.mount(
         "/static", StaticFiles(directory=str(files("templates") / "web" / "static")), "static"

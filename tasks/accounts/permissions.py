@@ -15,12 +15,18 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "dispositions": frozenset({VP, BT}),  # the drafting workspace /gop-y: answer, group comments
     "audit": frozenset({VP, LD}),  # the audit trail (lanh-dao reads it)
     "accounts": frozenset({VP}),  # accounts: add, disable, reset, activation codes
-    "self": frozenset({VP, LD, BT, DV}),  # one's own password, the home page
+    "self": frozenset({VP, LD, BT, DV}),  # one's own password, the home page, one's jobs
+    "render": frozenset({VP, BT, DV}),  # render a draft report (to-bien-tap: feedback; don-vi:
+    # the kinds scoped to its unit)
+    "issue": frozenset({VP}),  # take a number from the register (--issue)
+    "reminders": frozenset({VP, LD, DV}),  # reminder letters: list (don-vi: its own)
+    "remind": frozenset({VP}),  # reminder letters: render
 }
 
 # The one form the drafting team may download, and the one report kind it reads.
 DRAFTING_FORM = "tiep-thu"
 DRAFTING_REPORT = "feedback"
+REMINDERS = "reminders"
 
 
 def can(role: Role, action: str) -> bool:
@@ -37,6 +43,14 @@ def can_form(role: Role, form: str) -> bool:
 def can_report(role: Role, kind: str) -> bool:
     """Whether a role may list and download reports of this kind."""
     return can(role, "reports") and (role != BT or kind == DRAFTING_REPORT)
+
+
+def can_render(role: Role, kind: str) -> bool:
+    """Whether a role may render a draft report of this kind (reminder letters are rendered
+    by the office only, through "remind")."""
+    if not can(role, "render") or kind == REMINDERS:
+        return False
+    return role != BT or kind == DRAFTING_REPORT
 
 
 def within(scope_path: str, path: str) -> bool:

@@ -41,7 +41,6 @@ def import_workbook(path: str, sender: str | None, arrived: float) -> dict[str, 
     options = ImportOptions(
         sender_code=sender,
         received_on=received,
-        default_to_root=False,
         error_dir=outcome_folder(source, accepted=False),
     )
     outcome = import_file(source, options)

@@ -23,6 +23,7 @@ from models.db import read_session, write_session
 from models.records import ReportArchive
 from models.settings import Settings, get_settings
 from tasks.core.dates import local_zone
+from tasks.core.plans import sync_plans
 from tasks.reports import archive
 from tasks.reports import party_format as pf
 from tasks.reports.docx.render import CompiledTemplate, load_template, template_dir
@@ -152,8 +153,12 @@ def _archive_row(job: Job, as_of: date, number: int | None, path: Path, sha: str
 
 
 def _add_rows(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Archive rows in one bulk INSERT (not one statement per row)."""
+    """Archive rows in one bulk INSERT (not one statement per row), each naming the stored
+    version of the plan it was judged by (written first if the plan file is new or changed)."""
     if rows:
+        versions = sync_plans(session)
+        for row in rows:
+            row["plan_version_id"] = versions.get(row["plan"])
         session.execute(insert(ReportArchive), rows)
 
 

@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 from tasks.intake.pipeline.cells import Cell, parse_cell
 from tasks.intake.pipeline.error_workbook import ERRORS_SHEET
 from tasks.intake.pipeline.issues import Issue, error, shown, warning
+from tasks.intake.pipeline.sheet import Sheet
 from tasks.intake.pipeline.spec import FormSpec, SheetSpec
 from tasks.intake.pipeline.workbook import META_SHEET, Header, Workbook, data_rows, find_header
 
@@ -116,7 +117,7 @@ class ParsedForm:
 
 
 def parse_sheet(
-    ws: Any, spec: SheetSpec, uncalculated: set[str]
+    ws: Sheet, spec: SheetSpec, uncalculated: set[str]
 ) -> tuple[ParsedSheet, list[Issue]]:
     """Find the header, then type every cell of the data area; problems are collected, not raised."""
     header = find_header(ws, spec)
@@ -124,20 +125,13 @@ def parse_sheet(
     issues = list(header.issues)
     if header.row == 0:
         return parsed, issues
-    # The rows above the header (gop-y reads `Số văn bản:` there); iter_rows would read the
-    # whole sheet for max_row=0, so a header on row 1 has none.
-    parsed.preamble = (
-        [
-            [Cell(c.value, c.number_format or "General") for c in row]
-            for row in ws.iter_rows(min_row=1, max_row=header.row - 1)
-        ]
-        if header.row > 1
-        else []
-    )
+    # The rows above the header (gop-y reads `Số văn bản:` there).
+    parsed.preamble = [[Cell(v) for v in ws.row_values(r)] for r in range(1, header.row)]
     percent = frozenset(c.field for c in spec.columns if c.type == "percent")
     rows, area_issues = data_rows(ws, header, spec, uncalculated, percent)
     issues.extend(area_issues)
     columns = [c for c in spec.columns if c.type != "ignored" and c.field in header.columns]
+    parsed_cells: dict[tuple[str, type, Any, str], tuple[Any, str | None]] = {}
     for row in rows:
         values: dict[str, Any] = {}
         raw: dict[str, str] = {}
@@ -157,8 +151,17 @@ def parse_sheet(
                         )
                     )
                 continue
-            raw[col.field] = shown(cell.value)
-            value, problem = parse_cell(col, cell)
+            raw[col.field] = cell.value if type(cell.value) is str else shown(cell.value)
+            if cell.uncalculated:
+                value, problem = parse_cell(col, cell)
+            else:
+                # Columns repeat a few values thousands of times; the type is in the key since
+                # True == 1 == 1.0.
+                key = (col.field, type(cell.value), cell.value, cell.fmt)
+                found = parsed_cells.get(key)
+                if found is None:
+                    found = parsed_cells[key] = parse_cell(col, cell)
+                value, problem = found
             if problem is None:
                 values[col.field] = value
                 continue
