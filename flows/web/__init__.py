@@ -105,7 +105,10 @@ def create_app(
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _http_error)
     # Outermost last: headers on every answer, then the origin check, then the body limit.
-    app.add_middleware(BodyLimit, limit_for=limits(settings.web_max_form_bytes))
+    app.add_middleware(
+        BodyLimit,
+        limit_for=limits(settings.web_max_form_bytes, {gop_y.UPLOAD_PATH: gop_y.UPLOAD_LIMIT}),
+    )
     app.add_middleware(CrossSiteGuard)
     app.add_middleware(SecurityHeaders)
     return app

@@ -136,6 +136,7 @@ def _validate_and_write(
                 form_version=spec.version,
                 sender_org_id=sender.id if sender else None,
                 undo_of_id=opts.undo_of,
+                actor=opts.actor,
             ),
             engine=engine,
         )
@@ -144,7 +145,7 @@ def _validate_and_write(
         sender=sender,
         sha256=outcome.sha256,
         file_name=outcome.path.name,
-        actor=settings.actor_name,
+        actor=opts.actor or settings.actor_name,
         term=settings.term,
         received_on=opts.received_on or today(),
         intake_id=outcome.intake_id or 0,
@@ -164,7 +165,8 @@ def _validate_and_write(
     except _Unconfirmed as u:
         outcome.changes, outcome.needs_confirmation = u.changes, True
         outcome.rows = u.result.rows
-        return rejected(engine, outcome, [error(confirmation_message(u.changes))], opts)
+        why = confirmation_message(u.changes)
+        return rejected(engine, outcome, [error(why)], opts, message=why)
     except _DryRun as d:
         return _dry_outcome(outcome, parsed, d)
     return _accepted_outcome(engine, outcome, parsed, result)

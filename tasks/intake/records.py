@@ -18,13 +18,22 @@ from tasks.intake.pipeline.issues import Issue, error
 from tasks.intake.pipeline.outcome import FileOutcome, ImportOptions, sort_issues
 
 
-def add_record(session: Session, *, path: Path, sha: str, state: IntakeState, **values: Any) -> int:
-    """A new intake record in the caller's transaction; its id."""
+def add_record(
+    session: Session,
+    *,
+    path: Path,
+    sha: str,
+    state: IntakeState,
+    actor: str | None = None,
+    **values: Any,
+) -> int:
+    """A new intake record in the caller's transaction (by `actor`, else the settings'
+    actor name); its id."""
     rec = IntakeRecord(
         sha256=sha,
         file_name=path.name[:300],
         state=state,
-        actor=get_settings().actor_name[:120],
+        actor=(actor or get_settings().actor_name)[:120],
         **values,
     )
     session.add(rec)
@@ -58,6 +67,7 @@ def refuse(
             sha=outcome.sha256,
             state=IntakeState.REJECTED,
             form=outcome.form,
+            actor=opts.actor,
             errors=1,
             message=message,
             undo_of_id=opts.undo_of,

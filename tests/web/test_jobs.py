@@ -194,3 +194,26 @@ def test_the_office_renders_every_overdue_unit_letter_as_one_job(
     assert f"Đã xong: {len(overdue)} văn bản." in html
     listed = office.get("/don-doc").text
     assert all(f"/bao-cao/{i}/tai-ve" in listed for i in job.result or [])
+
+
+def test_a_heartbeat_keeps_a_runner_s_waiting_and_running_jobs_from_the_sweep(
+    engine: Engine, world: World, accounts: dict[str, str]
+) -> None:
+    from datetime import timedelta
+
+    from flows.web.jobs import JobRunner
+    from models.jobs import beat
+
+    old = datetime(2025, 3, 15, 0, 0, tzinfo=UTC)
+    now = old + timedelta(minutes=30)
+    owner = "another-host:42:beating"
+    waiting = _job(engine, world, owner=owner, state=JobState.QUEUED, beat=old)
+    running = _job(engine, world, owner=owner, state=JobState.RUNNING, beat=old)
+    silent = _job(engine, world, owner="another-host:43:silent", state=JobState.RUNNING, beat=old)
+    with write_session(engine, changes_data=False) as s:
+        beat(s, owner=owner, now=now)
+    swept = JobRunner(engine, lambda: now + timedelta(seconds=60)).sweep()
+    assert swept == [silent]
+    with read_session(engine) as s:
+        states = [job_row(s, job_id=i).state for i in (waiting, running)]  # type: ignore[union-attr]
+    assert states == [JobState.QUEUED, JobState.RUNNING]

@@ -5,10 +5,13 @@ The same functions as the tiếp thu sheet's export and importer: one dispositio
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from flows.web.deps import engine_of
@@ -16,18 +19,22 @@ from flows.web.render import page
 from flows.web.scope import Access, NotFound, allow
 from models.db import read_session, write_with_retry
 from models.drafting import dismissed_signatures
-from models.enums import DispositionAction
+from models.enums import DispositionAction, IntakeState
 from models.queries import OrgRef
 from tasks.core.errors import UserError
 from tasks.intake.drafting.answer import answer_group, parse_answer
 from tasks.intake.drafting.decide import accept, dismiss
 from tasks.intake.drafting.suggest import SuggestionMemo, suggestions
+from tasks.intake.drafting.upload import import_tiep_thu
 from tasks.intake.drafting.workspace import SectionGroups, workspace
 from tasks.intake.exports.tiep_thu import draft_for_scope
 
 router = APIRouter()
 SOURCE = "web"
 PER_PAGE = 100  # groups a page shows
+SHOWN_COMMENTS = 20  # comments listed under a group (a city's common point has thousands)
+UPLOAD_PATH = "/gop-y/tai-len"
+UPLOAD_LIMIT = 20 * 1024 * 1024  # WEB.md: at most 20 MB a file
 KEPT = ("org", "chua-xu-ly", "muc", "trang")  # the query a POST returns to
 
 DONE = {
@@ -84,6 +91,7 @@ def _view(
     *,
     message: str | None = None,
     error: str | None = None,
+    upload: Any = None,
     status_code: int = 200,
 ) -> Response:
     q = request.query_params
@@ -100,8 +108,10 @@ def _view(
         "section": section,
         "number": number,
         "actions": list(DispositionAction),
+        "shown_comments": SHOWN_COMMENTS,
         "message": message,
         "error": error,
+        "upload": upload,
         "back": urlencode([(k, v) for k, v in q.items() if k in KEPT and v]),
         "page_url": lambda n: (
             "/gop-y?"
@@ -246,3 +256,33 @@ def dismiss_suggestion(
         )
 
     return _write(request, access, back, work, "bo-qua")
+
+
+def _upload_message(outcome: Any) -> str:
+    counts = outcome.counts
+    return (
+        f"Đã nhận bảng tiếp thu, giải trình '{outcome.path.name}': {outcome.rows} ý kiến; "
+        f"{counts.get('created', 0)} cách xử lý mới, {counts.get('updated', 0)} cập nhật, "
+        f"{counts.get('groups', 0)} ý kiến đổi nhóm, {counts.get('unanswered', 0)} ý kiến "
+        "chưa có cách xử lý."
+    )
+
+
+@router.post(UPLOAD_PATH)
+def upload_sheet(request: Request, access: Team, file: Annotated[UploadFile, File()]) -> Response:
+    """The tiếp thu sheet sent back: the same pipeline and importer as `daihoi import`, sender
+    the workspace's scope, actor the account; every error listed (sheet, row, column)."""
+    scope = _scope(access)
+    name = Path(file.filename or "tiep-thu.xlsx").name or "tiep-thu.xlsx"
+    with tempfile.TemporaryDirectory(prefix="daihoi-tiep-thu-") as tmp:
+        path = Path(tmp) / name
+        with path.open("wb") as out:
+            shutil.copyfileobj(file.file, out)
+        outcome = import_tiep_thu(
+            path, scope_code=scope.code, actor=access.principal.login, engine=engine_of(request)
+        )
+    if outcome.state is IntakeState.ACCEPTED:
+        return _view(request, access, message=_upload_message(outcome))
+    if outcome.state is IntakeState.DUPLICATE:
+        return _view(request, access, message=outcome.message)
+    return _view(request, access, error=outcome.message, upload=outcome, status_code=400)

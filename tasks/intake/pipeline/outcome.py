@@ -31,6 +31,8 @@ class ImportOptions:
     confirm: bool = False
     # The intake this import undoes (`daihoi import --undo`).
     undo_of: int | None = None
+    # Who sends it (the web account's login); default: the settings' actor name.
+    actor: str | None = None
 
 
 @dataclass
