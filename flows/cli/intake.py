@@ -124,7 +124,7 @@ def export_status(
     try:
         write_status_export(doc, out)
     except OSError as e:
-        raise UserError(f"Không ghi được tệp '{out}': {e.strerror}") from e
+        raise UserError(f"Không ghi được tệp '{out}': {os_error_text(e)}.") from e
     console.print(
         f"Đã xuất tiến độ {len(doc['units'])} đơn vị của {escape(scope.code)}: {escape(str(out))}",
         highlight=False,

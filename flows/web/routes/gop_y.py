@@ -32,6 +32,7 @@ from tasks.intake.exports.tiep_thu import draft_for_scope
 router = APIRouter()
 SOURCE = "web"
 PER_PAGE = 100  # groups a page shows
+SHOWN_COMMENTS = 20  # comments listed under a group (a city's common point has thousands)
 UPLOAD_PATH = "/gop-y/tai-len"
 UPLOAD_LIMIT = 20 * 1024 * 1024  # WEB.md: at most 20 MB a file
 KEPT = ("org", "chua-xu-ly", "muc", "trang")  # the query a POST returns to
@@ -107,6 +108,7 @@ def _view(
         "section": section,
         "number": number,
         "actions": list(DispositionAction),
+        "shown_comments": SHOWN_COMMENTS,
         "message": message,
         "error": error,
         "upload": upload,
