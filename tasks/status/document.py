@@ -276,13 +276,23 @@ def _stage_entries(frame: pd.DataFrame, stage: str) -> list[dict[str, Any]]:
 
 
 def _tree_order(units: pd.DataFrame) -> list[int]:
-    """Row positions in tree order: depth first, siblings by code."""
-    code_of = dict(zip(units["id"], units["code"], strict=True))
-    keys = [
-        tuple(code_of.get(int(a), "") for a in path.rstrip("/").split("/"))
-        for path in units["path"]
-    ]
-    return sorted(range(len(units)), key=lambda i: keys[i])
+    """Row positions in tree order: depth first, siblings by code. A unit's key is the codes
+    from the root down to it joined by NUL (which sorts before any character of a code, so
+    the keys sort as the tuples of codes would); units come in path order, so a parent's key
+    is usually built already and a unit adds its own code to it."""
+    code_of = dict(zip(units["id"].tolist(), units["code"].tolist(), strict=True))
+    built: dict[str, str] = {}
+    keys: list[str] = []
+    for path in units["path"].tolist():
+        cut = path.rfind("/", 0, len(path) - 1) + 1  # 0 for a root's path
+        parent, own = path[:cut], code_of.get(int(path[cut:-1]), "")
+        head = built.get(parent)
+        if head is None and parent:
+            head = "\0".join(code_of.get(int(a), "") for a in parent.rstrip("/").split("/"))
+        key = own if head is None else f"{head}\0{own}"
+        built[path] = key
+        keys.append(key)
+    return sorted(range(len(keys)), key=keys.__getitem__)
 
 
 def build_status(inputs: StatusInputs, plan: Plan, earlier: Earlier | None = None) -> StatusResult:
