@@ -24,6 +24,7 @@ from models.records import (
 )
 from models.targets import YearFigures
 from models.training import Attendance, Course, SessionRole, TrainingSession
+from models.trend import TrendPoint
 
 __all__ = [
     "Account",
@@ -57,6 +58,7 @@ __all__ = [
     "StatusSnapshot",
     "Submission",
     "TrainingSession",
+    "TrendPoint",
     "WebSession",
     "YearFigures",
 ]

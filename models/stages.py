@@ -149,9 +149,11 @@ def personnel_query(*, scope_path: str, as_of: date) -> AnySelect:
 
 def candidates_query(*, scope_path: str, as_of: date) -> CompoundSelect[Any]:
     """The personnel rule's inputs in one statement, the latest steps computed once (a CTE
-    used twice). Rows with passed_on NULL: per unit, its active candidates counted and their
-    steps as of the date summed. Rows with passed_on: one per active candidate at step 5 as of
-    the date — since when (ISO text on both databases), its birth date and category flags."""
+    used twice). Rows with `step` NULL: per unit, its active candidates counted and their
+    steps as of the date summed. Rows with a `step`: one per active candidate — its step as of
+    the date (0 when none), the date of that step (ISO text on both databases; for step 5 the
+    day it passed), its birth date and category flags. Step-5 rows are the passed candidates,
+    the others the pipeline (decision support's feasibility)."""
     cur = _latest_steps_select(scope_path=scope_path, as_of=as_of).cte("latest_step")
     step = _step_of(cur.c.k)
     postgrad = or_(
@@ -168,6 +170,7 @@ def candidates_query(*, scope_path: str, as_of: date) -> CompoundSelect[Any]:
             func.count().label("candidates"),
             func.sum(step).label("step_sum"),
             null().label("passed_on"),
+            cast(null(), Integer).label("step"),
             cast(null(), Date).label("birth_date"),
             *(cast(null(), Integer).label(f) for f in PASSED_FLAGS),
         )
@@ -182,6 +185,7 @@ def candidates_query(*, scope_path: str, as_of: date) -> CompoundSelect[Any]:
             literal(0),
             literal(0),
             func.substr(cur.c.k, 1, 10),
+            step,
             Candidate.birth_date,
             _flag(Candidate.gender == Gender.NU),
             _flag(Candidate.reelection == Reelection.LAN_DAU),
@@ -189,8 +193,8 @@ def candidates_query(*, scope_path: str, as_of: date) -> CompoundSelect[Any]:
             _flag(postgrad),
         )
         .join(Organisation, Organisation.id == Candidate.org_id)
-        .join(cur, cur.c.candidate_id == Candidate.id)
-        .where(*in_scope, step == 5)
+        .outerjoin(cur, cur.c.candidate_id == Candidate.id)
+        .where(*in_scope)
     )
     return union_all(per_unit, passed)
 
