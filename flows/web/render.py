@@ -20,6 +20,7 @@ from tasks.reports.labels import STAGE_LABELS, STATE_LABELS, TARGET_TEXTS
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 STAGES = ("personnel", "inspections", "feedback", "training")
+FORECAST_TEXT = {"on_time": "Kịp hạn", "late": "Không kịp hạn", "stalled": "Không tiến triển"}
 SHORT_STAGE = {
     "personnel": "Nhân sự",
     "inspections": "Kiểm tra",
@@ -102,6 +103,7 @@ def environment() -> Environment:
         STAGES=STAGES,
         STAGE_LABELS=STAGE_LABELS,
         SHORT_STAGE=SHORT_STAGE,
+        FORECAST_TEXT=FORECAST_TEXT,
         STATES=STATES,
         STATE_LABELS=STATE_LABELS,
         STATE_ORDER=STATE_ORDER,

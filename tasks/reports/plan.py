@@ -18,6 +18,8 @@ from tasks.core.errors import UserError
 from tasks.reports import archive, queries
 from tasks.reports.kinds import KINDS, personnel, progress
 from tasks.reports.planning import ResolvedRequest, open_request
+from tasks.status.forecast import add_forecast
+from tasks.status.trend import subtree_trends
 
 UNIT_KINDS = ("personnel", "progress")
 
@@ -107,10 +109,12 @@ def _unit_progress(
         req = open_request(
             session, settings=settings, scope=common, as_of=as_of, plan=plan, year=None
         )
+        add_forecast(session, req.result, plan=plan)
         statuses = progress.unit_statuses(req, group)
+        trends = subtree_trends(session, scope=common, orgs=group, as_of=as_of, plan=plan)
         for ref in group:
             previous = progress.previous_of(rows.get(ref.id), settings.issuer.code)
-            doc = progress.progress_of(req, ref, statuses[ref.id], previous)
+            doc = progress.progress_of(req, ref, statuses[ref.id], previous, trends[ref.id])
             out[ref.id] = ResolvedRequest(
                 scope=ref, plan=req.plan.name, term=req.term, documents=[doc]
             )

@@ -211,7 +211,7 @@ def stage_summary(row: pd.Series, units: int, stage: str) -> dict[str, Any]:
     if stage == "feedback":
         for col in FEEDBACK_EXTRAS:
             out[col] = int(row[col])
-    if stage == "personnel" and "short" in row.index:
+    if stage == "personnel" and "short" in row:  # a Series (its index) or a plain row
         out["short_units"] = int(row["short"])
     return out
 

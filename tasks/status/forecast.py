@@ -15,10 +15,12 @@ from fractions import Fraction
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from tasks.core.plans import STAGES, choose_plan
 from tasks.status.document import StatusResult, fetch_inputs, gc_paused, judge_all
+from tasks.status.memo import StatusMemo
 
 WINDOW_DAYS = 28
 OPEN_STATES = ("at_risk", "on_track", "not_started")
@@ -116,11 +118,34 @@ def add_forecast(session: Session, result: StatusResult, *, plan: str | None) ->
     code_of = dict(zip(result.units["id"].tolist(), result.units["code"].tolist(), strict=True))
     entries = {u["code"]: u["stages"] for u in doc["units"]}
     entries[doc["self"]["code"]] = doc["self"]["stages"]
-    leaf = not doc["units"]
     for stage, found in per_stage.items():
-        late = 0
         for uid, forecast in found.items():
             entries[code_of[uid]][stage]["forecast"] = forecast
-            if forecast["state"] in ("late", "stalled") and (leaf or uid != scope.id):
-                late += 1
-        doc["stages"][stage]["forecast_late"] = late
+    late = late_counts(per_stage, scope_id=scope.id, leaf=not doc["units"])
+    for stage, count in late.items():
+        doc["stages"][stage]["forecast_late"] = count
+
+
+def cached_forecasts(
+    memo: StatusMemo, engine: Engine, *, scope: str, as_of: date
+) -> dict[str, dict[int, dict[str, Any]]]:
+    """The forecasts of every unit of a scope (by code) from the memo's status of the day and
+    of 28 days before (each cached like any page's status; the plan in force on each day)."""
+    now = memo.get(engine, scope=scope, as_of=as_of)
+    then = memo.get(engine, scope=scope, as_of=as_of - timedelta(days=WINDOW_DAYS))
+    assert now.result is not None and then.result is not None  # the memo keeps the frames
+    return forecasts(now.result.per_stage, then.result.per_stage, as_of)
+
+
+def late_counts(
+    found: dict[str, dict[int, dict[str, Any]]], *, scope_id: int, leaf: bool
+) -> dict[str, int]:
+    """forecast_late per stage: units `late` or `stalled`, over units(S) (a leaf: over S)."""
+    return {
+        stage: sum(
+            1
+            for uid, f in per_unit.items()
+            if f["state"] in ("late", "stalled") and (leaf or uid != scope_id)
+        )
+        for stage, per_unit in found.items()
+    }

@@ -14,7 +14,7 @@ from models import Organisation, TrendPoint
 from models.db import read_session, write_session
 from models.enums import CommentKind, PartyRole
 from models.queries import resolve_scope
-from tasks.status.trend import compute_trend, remember
+from tasks.status.trend import compute_trend, remember, subtree_trends
 from tests.helpers.cli import run_cli
 from tests.helpers.factories import add_org
 from tests.helpers.status import (
@@ -142,3 +142,14 @@ def test_status_trend_json_carries_13_points_and_the_forecast_and_plain_json_has
     code, out = run_cli("status", "--trend", "--weeks", "2", "--as-of", D.isoformat())
     assert code == 0 and "Diễn biến theo tuần" in out
     assert run_cli("status", "--trend", "--weeks", "0")[0] == 2
+
+
+def test_a_batch_derives_each_units_trend_as_its_own(engine: Engine) -> None:
+    _tree()
+    with read_session() as s:
+        root = resolve_scope(s, code=None)
+        orgs = [root, resolve_scope(s, code="U1"), resolve_scope(s, code="U2")]
+        batch = subtree_trends(s, scope=root, orgs=orgs, as_of=D, weeks=3)
+        for org in orgs:
+            own = compute_trend(s, scope=org, as_of=D, weeks=3).points
+            assert batch[org.id] == own, org.code

@@ -4,7 +4,7 @@ of their rows. The subtree summary variant is kinds.personnel_subtree."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -23,6 +23,7 @@ from tasks.core.text import norm_key, person_sort_key
 from tasks.reports.kinds import personnel_subtree
 from tasks.reports.labels import STRUCTURE_LABELS, term_label
 from tasks.reports.planning import Kind, PlannedDocument, Request, opt_date, opt_int
+from tasks.status.feasibility import shortfall_words
 
 POSTGRADUATE_PREFIXES = ("Thạc sĩ", "Tiến sĩ", "ThS", "TS", "PGS", "GS")
 POST_ORDER = {p: i for i, p in enumerate(Post)}
@@ -245,6 +246,7 @@ def build_personnel_context(
     plan: Plan,
     candidates: Sequence[CandidateRow],
     as_of: date,
+    shortfall: str | None = None,
 ) -> dict[str, Any]:
     """A unit's own list: size and surplus, structure over those past step 5, the list itself
     ordered by proposed post then name (Vietnamese collation)."""
@@ -266,6 +268,7 @@ def build_personnel_context(
             "name": unit.name,
             "congress_date": unit.congress_date.isoformat() if unit.congress_date else "",
             "size_line": _size_line(unit, plan, len(people), len(passed)),
+            "shortfall": shortfall or "",
         },
         "structure": _structure(passed, plan, age_ref),
         "warnings": warnings,
@@ -296,8 +299,16 @@ def unit_personnel(
         plan=req.plan,
         candidates=candidates,
         as_of=req.as_of,
+        shortfall=unit_shortfall(req.unit_stages(org.id)["personnel"]),
     )
     return req.report("personnel", subject, ctx, about=org)
+
+
+def unit_shortfall(entry: Mapping[str, Any]) -> str | None:
+    """What a unit's slate still lacks, in words (None when done or nothing is short)."""
+    if entry["state"] == "done":
+        return None
+    return shortfall_words(entry.get("feasibility"))
 
 
 def plan(req: Request) -> list[PlannedDocument]:

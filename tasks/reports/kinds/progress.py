@@ -18,6 +18,8 @@ from tasks.reports import party_format as pf
 from tasks.reports.labels import STAGE_LABELS, STAGES, STATE_LABELS, term_label
 from tasks.reports.planning import Kind, PlannedDocument, Request
 from tasks.status.document import stage_summary
+from tasks.status.forecast import add_forecast
+from tasks.status.trend import trend_of
 
 NAMES_SHOWN = 15
 _STAGE_COUNTS = ("applicable", "done", "on_track", "at_risk", "overdue", "not_started", "progress")
@@ -100,6 +102,31 @@ def _own_line(status: Mapping[str, Any]) -> str:
     return "; ".join(parts)
 
 
+FORECAST_STATES = {"late": "Không kịp", "stalled": "Không tiến triển"}
+
+
+def _forecast_rows(status: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Units (a leaf: the scope itself) forecast `late` or `stalled`, by stage, in tree order."""
+    units = status["units"] or [{"name": None, **status["self"]}]
+    rows: list[dict[str, Any]] = []
+    for unit in units:
+        for stage in STAGES:
+            entry = unit["stages"][stage]
+            forecast = entry.get("forecast")
+            if forecast and forecast["state"] in FORECAST_STATES:
+                rows.append(
+                    {
+                        "stt": len(rows) + 1,
+                        "name": unit["name"] or unit["code"],
+                        "stage": STAGE_LABELS[stage],
+                        "state": FORECAST_STATES[forecast["state"]],
+                        "eta": forecast["eta"] or "",
+                        "due": entry["due"] or "",
+                    }
+                )
+    return rows
+
+
 def build_progress_context(
     *,
     doc: dict[str, Any],
@@ -107,6 +134,7 @@ def build_progress_context(
     scope_name: str,
     previous: PreviousReport | None,
     has_chart: bool,
+    has_trend: bool = False,
 ) -> dict[str, Any]:
     """The progress report: every stage, laggards, the scope's own state, changes since last."""
     stages = [
@@ -134,6 +162,8 @@ def build_progress_context(
         "scope": {"name": scope_name, "units": len(status["units"])},
         "stages": stages,
         "has_chart": has_chart,
+        "has_trend": has_trend,
+        "forecast": _forecast_rows(status),
         "feedback": {k: fb[k] for k in ("applicable", "done", "late", "comments", "answered")},
         "own": _own_line(status),
         "laggards": laggards,
@@ -157,10 +187,15 @@ def _previous(
 
 
 def progress_of(
-    req: Request, org: OrgRef, status: Mapping[str, Any], previous: PreviousReport | None
+    req: Request,
+    org: OrgRef,
+    status: Mapping[str, Any],
+    previous: PreviousReport | None,
+    trend: Sequence[Mapping[str, Any]] = (),
 ) -> PlannedDocument:
-    """The progress report of `org` from its status document (the whole one, or the part
-    unit_statuses cuts from a wider scope's: both give the same document)."""
+    """The progress report of `org` from its status document with the forecast and its trend
+    (the whole one, or the part unit_statuses cuts from a wider scope's, and the trend
+    unit_trends derives: both give the same document)."""
     subject = (
         f"Tiến độ chuẩn bị đại hội đảng bộ, chi bộ nhiệm kỳ {term_label(req.settings.term)}"
         f"{req.suffix(org)}"
@@ -172,8 +207,11 @@ def progress_of(
         scope_name=org.name,
         previous=previous,
         has_chart=has_chart,
+        has_trend=bool(trend),
     )
     images = {"stages": charts.stages_chart(status["stages"])} if has_chart else {}
+    if trend:
+        images["trend"] = charts.trend_chart(trend)
     return req.report(
         "progress", subject, ctx, about=org, images=images, summary=progress_summary(status)
     )
@@ -182,7 +220,9 @@ def progress_of(
 def plan(req: Request) -> list[PlannedDocument]:
     """The scope's progress report, compared with its previous archived one."""
     previous = _previous(req.s, req.scope, req.as_of, req.settings.issuer.code)
-    return [progress_of(req, req.scope, req.status, previous)]
+    add_forecast(req.s, req.result, plan=req.plan_name)
+    points = trend_of(req.s, scope=req.scope, as_of=req.as_of, plan=req.plan_name)
+    return [progress_of(req, req.scope, req.status, previous, points)]
 
 
 def unit_statuses(req: Request, orgs: Sequence[OrgRef]) -> dict[int, dict[str, Any]]:

@@ -10,6 +10,7 @@ from typing import Any
 from tasks.reports import party_format as pf
 from tasks.reports.labels import STAGE_LABELS, STAGES, warning_text
 from tasks.reports.planning import Kind, PlannedDocument, Request
+from tasks.status.feasibility import shortfall_words
 
 BAR_CELLS = 10
 BAR_DONE = "2E7D32"
@@ -77,9 +78,15 @@ def build_reminder_context(
                 "detail": _detail(stage, entry),
             }
         )
+    personnel = unit["stages"]["personnel"]
+    short = None if personnel["state"] == "done" else shortfall_words(personnel.get("feasibility"))
     return {
         "doc": doc,
-        "unit": {"name": unit["name"], "congress_date": unit.get("congress_date") or ""},
+        "unit": {
+            "name": unit["name"],
+            "congress_date": unit.get("congress_date") or "",
+            "shortfall": short or "",
+        },
         "items": items,
     }
 

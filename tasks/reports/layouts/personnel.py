@@ -20,6 +20,9 @@ def layout(doc: DocumentObject) -> None:
     )
     heading(doc, "I. SỐ LƯỢNG, CƠ CẤU")
     body(doc, "{{ unit.size_line }}")
+    tag(doc, "{%p if unit.shortfall %}")
+    body(doc, "Để bảo đảm số lượng và cơ cấu, đơn vị {{ unit.shortfall }}.")
+    tag(doc, "{%p endif %}")
     loop_table(
         doc,
         headers=["Cơ cấu", "Số người", "Tỷ lệ", "Yêu cầu", "Đánh giá"],

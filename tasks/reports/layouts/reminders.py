@@ -38,6 +38,14 @@ def layout(doc: DocumentObject) -> None:
     tag(doc, "{%p for i in items %}")
     body(doc, "- {{ i.label }}: {{ i.detail }}", before=3, after=0)
     tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if unit.shortfall %}")
+    body(
+        doc,
+        "- Về nhân sự cấp ủy khóa mới: đơn vị {{ unit.shortfall }} để bảo đảm số lượng và cơ cấu.",
+        before=3,
+        after=0,
+    )
+    tag(doc, "{%p endif %}")
     body(
         doc,
         "Đại hội của đơn vị dự kiến tổ chức ngày {{ unit.congress_date|vn_date }}. Ban Thường vụ "
