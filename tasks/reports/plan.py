@@ -111,10 +111,17 @@ def _unit_progress(
         )
         add_forecast(session, req.result, plan=plan)
         statuses = progress.unit_statuses(req, group)
-        trends = subtree_trends(session, scope=common, orgs=group, as_of=as_of, plan=plan)
+        # Only a unit with descendants draws a trend (as it draws the stages chart).
+        charted = [ref for ref in group if statuses[ref.id]["units"]]
+        trends = (
+            subtree_trends(session, scope=common, orgs=charted, as_of=as_of, plan=plan)
+            if charted
+            else {}
+        )
         for ref in group:
             previous = progress.previous_of(rows.get(ref.id), settings.issuer.code)
-            doc = progress.progress_of(req, ref, statuses[ref.id], previous, trends[ref.id])
+            trend = trends.get(ref.id, [])
+            doc = progress.progress_of(req, ref, statuses[ref.id], previous, trend)
             out[ref.id] = ResolvedRequest(
                 scope=ref, plan=req.plan.name, term=req.term, documents=[doc]
             )

@@ -22,6 +22,7 @@ from tasks.status.forecast import add_forecast
 from tasks.status.trend import trend_of
 
 NAMES_SHOWN = 15
+DECISION_KEYS = ("short_units", "forecast_late")
 _STAGE_COUNTS = ("applicable", "done", "on_track", "at_risk", "overdue", "not_started", "progress")
 
 
@@ -45,7 +46,13 @@ def progress_summary(status: Mapping[str, Any]) -> dict[str, Any]:
                 done[stage].append(unit["code"])
             elif state == "overdue":
                 overdue[stage].append(unit["code"])
-    return {"stages": status["stages"], "done": done, "overdue": overdue}
+    # The stage counts only: decision support's additive figures (short_units, forecast_late)
+    # are not what the next report compares.
+    stages = {
+        s: {k: v for k, v in entry.items() if k not in DECISION_KEYS}
+        for s, entry in status["stages"].items()
+    }
+    return {"stages": stages, "done": done, "overdue": overdue}
 
 
 def _names(codes: list[str], name_of: Mapping[str, str]) -> str:
@@ -195,7 +202,7 @@ def progress_of(
 ) -> PlannedDocument:
     """The progress report of `org` from its status document with the forecast and its trend
     (the whole one, or the part unit_statuses cuts from a wider scope's, and the trend
-    unit_trends derives: both give the same document)."""
+    tasks.status.trend.subtree_trends derives: both give the same document)."""
     subject = (
         f"Tiến độ chuẩn bị đại hội đảng bộ, chi bộ nhiệm kỳ {term_label(req.settings.term)}"
         f"{req.suffix(org)}"
@@ -207,10 +214,10 @@ def progress_of(
         scope_name=org.name,
         previous=previous,
         has_chart=has_chart,
-        has_trend=bool(trend),
+        has_trend=has_chart and bool(trend),
     )
     images = {"stages": charts.stages_chart(status["stages"])} if has_chart else {}
-    if trend:
+    if has_chart and trend:  # like the stages chart: a unit without descendants has none
         images["trend"] = charts.trend_chart(trend)
     return req.report(
         "progress", subject, ctx, about=org, images=images, summary=progress_summary(status)
@@ -221,7 +228,11 @@ def plan(req: Request) -> list[PlannedDocument]:
     """The scope's progress report, compared with its previous archived one."""
     previous = _previous(req.s, req.scope, req.as_of, req.settings.issuer.code)
     add_forecast(req.s, req.result, plan=req.plan_name)
-    points = trend_of(req.s, scope=req.scope, as_of=req.as_of, plan=req.plan_name)
+    points = (
+        trend_of(req.s, scope=req.scope, as_of=req.as_of, plan=req.plan_name)
+        if req.status["units"]
+        else []
+    )
     return [progress_of(req, req.scope, req.status, previous, points)]
 
 
