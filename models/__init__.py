@@ -9,8 +9,10 @@ from models.accounts import (
     WebSession,
 )
 from models.base import Base
+from models.drafting import SuggestionDismissal
 from models.feedback import Comment, Disposition, Draft, DraftSection, Submission
 from models.inspection import Inspection, Remedy
+from models.jobs import WebJob
 from models.org import Congress, Organisation, OrgLink
 from models.personnel import Candidate, CandidateStep
 from models.plan import MilestoneOverride, PlanMilestone, PlanVersion
@@ -57,8 +59,10 @@ __all__ = [
     "SessionRole",
     "StatusSnapshot",
     "Submission",
+    "SuggestionDismissal",
     "TrainingSession",
     "TrendPoint",
+    "WebJob",
     "WebSession",
     "YearFigures",
 ]

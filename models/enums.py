@@ -171,3 +171,12 @@ class Role(Labelled):
     LANH_DAO = "lanh-dao", "Lãnh đạo"
     TO_BIEN_TAP = "to-bien-tap", "Tổ biên tập"
     DON_VI = "don-vi", "Đơn vị"
+
+
+class JobState(Labelled):
+    """Where a background job of the web application stands (WEB.md "Long work")."""
+
+    QUEUED = "queued", "Đang chờ"
+    RUNNING = "running", "Đang chạy"
+    DONE = "done", "Đã xong"
+    FAILED = "failed", "Không thành công"

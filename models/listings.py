@@ -217,3 +217,80 @@ def congress_facts(session: Session, *, org_id: int, term: str) -> CongressFacts
     if row is None:
         return None
     return CongressFacts(row[0], row[1], row[2], row[3].label if row[3] is not None else None)
+
+
+def reports_by_hash(
+    session: Session, *, kind: str, as_of: date, files: list[tuple[str, str]]
+) -> list[int]:
+    """The archive ids of files named by (unit code, SHA-256 or its prefix) among the reports
+    of one kind and day, in the order given (a file archived twice: its newest row)."""
+    if not files:
+        return []
+    stmt = (
+        select(ReportArchive.id, ReportArchive.sha256, _Scope.code, _Subject.code)
+        .join(_Scope, _Scope.id == ReportArchive.scope_org_id)
+        .outerjoin(_Subject, _Subject.id == ReportArchive.subject_org_id)
+        .where(ReportArchive.kind == kind, ReportArchive.as_of == as_of)
+        .order_by(ReportArchive.id.desc())
+    )
+    newest: dict[tuple[str, str], tuple[int, str]] = {}
+    for row_id, full, scope_code, subject_code in session.execute(stmt).all():
+        for code in {subject_code or scope_code, scope_code}:
+            newest.setdefault((code, full[:12]), (int(row_id), full))
+    found: list[int] = []
+    for code, sha in files:
+        hit = newest.get((code, sha[:12]))
+        if hit is not None and hit[1].startswith(sha):
+            found.append(hit[0])
+    return found
+
+
+def scope_reports(
+    session: Session,
+    *,
+    scope_path: str,
+    kinds: frozenset[str] | None = None,
+    kind: str | None = None,
+    subject_path: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[ReportEntry]:
+    """Archived reports whose scope or subject lies in a subtree, newest day first; only
+    `kinds` (None: all), one `kind`, those addressed to `subject_path` exactly, as_of within
+    [since, until]."""
+    stmt = (
+        _report_select()
+        .where(
+            or_(
+                at_or_under(scope_path, _Scope.path.expression),
+                and_(
+                    ReportArchive.subject_org_id.is_not(None),
+                    at_or_under(scope_path, _Subject.path.expression),
+                ),
+            )
+        )
+        .order_by(ReportArchive.as_of.desc(), ReportArchive.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    if kinds is not None:
+        stmt = stmt.where(ReportArchive.kind.in_(sorted(kinds)))
+    if kind:
+        stmt = stmt.where(ReportArchive.kind == kind)
+    if subject_path is not None:
+        stmt = stmt.where(_Subject.path == subject_path)
+    if since is not None:
+        stmt = stmt.where(ReportArchive.as_of >= since)
+    if until is not None:
+        stmt = stmt.where(ReportArchive.as_of <= until)
+    return _entries(session, stmt)
+
+
+def reports_by_ids(session: Session, *, ids: list[int]) -> list[ReportEntry]:
+    """Archived reports by id, in the order given (ids not found are left out)."""
+    if not ids:
+        return []
+    found = {e.id: e for e in _entries(session, _report_select().where(ReportArchive.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]

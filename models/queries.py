@@ -106,3 +106,17 @@ def set_meta(session: Session, key: str, value: str) -> None:
     else:
         row.value = value
     session.flush()
+
+
+def child_members(session: Session, *, parent_id: int) -> list[tuple[str, str, int]]:
+    """(code, name, members) of an organisation's active direct children, by code; members =
+    official + probationary, the child's own registry figure. Sorted in Python, as tree order
+    is (a database's collation may order codes otherwise)."""
+    rows = session.execute(
+        select(
+            Organisation.code,
+            Organisation.name,
+            Organisation.members_official + Organisation.members_probationary,
+        ).where(Organisation.parent_id == parent_id, Organisation.status == OrgStatus.ACTIVE)
+    ).all()
+    return sorted((str(code), str(name), int(members)) for code, name, members in rows)

@@ -8,8 +8,10 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -101,6 +103,8 @@ class Settings(BaseSettings):
     # A Dask scheduler (tcp://host:8786) for `dask`; none: a local cluster per flow run.
     dask_address: str | None = None
     term: str = "2025-2030"
+    # The office's time zone (IANA name): what "today" is, schedules, times shown to organisers.
+    timezone: str = "Asia/Ho_Chi_Minh"
     margins_mm: tuple[float, float, float, float] = (20, 20, 30, 15)
     issuer: Issuer = Field(default_factory=Issuer)
     limits: Limits = Field(default_factory=Limits)
@@ -127,6 +131,20 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings, env_settings, _TomlSource(settings_cls))
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            raise PydanticCustomError("timezone", "unknown time zone") from e
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The office's time zone."""
+        return ZoneInfo(self.timezone)
 
     @property
     def db_url(self) -> str:
@@ -155,6 +173,7 @@ _WHY = {
     "float_parsing": "không phải số",
     "bool_parsing": "chỉ nhận true hoặc false",
     "string_type": "cần một chuỗi ký tự",
+    "timezone": "không phải tên múi giờ IANA (ví dụ Asia/Ho_Chi_Minh)",
 }
 
 
@@ -184,6 +203,8 @@ EXAMPLE_TOML = """\
 # daihoi configuration. Environment variables DAIHOI_... take precedence.
 # database_url = "postgresql+psycopg://postgres@127.0.0.1:5432/daihoi"
 term = "2025-2030"
+# the office's time zone (IANA name): what "today" is, schedules, times shown
+timezone = "Asia/Ho_Chi_Minh"
 # margins in millimetres: top, bottom, left, right (Hướng dẫn 36-HD/VPTW)
 margins_mm = [20, 20, 30, 15]
 

@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort
 
 from flows.cli import (
+    delegates,
     demo,
     draft,
     intake,
@@ -123,6 +124,7 @@ for module in (
     demo,
     draft,
     status,
+    delegates,
     run,
     serve,
     report,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from typing import Annotated
 
@@ -40,22 +39,6 @@ def open_database() -> Engine:
     if revision != head_revision(engine):
         raise UserError("Cơ sở dữ liệu cần nâng cấp: hãy chạy 'daihoi init'.")
     return engine
-
-
-def prepare_prefect_env() -> None:
-    """Point Prefect at $DAIHOI_HOME/prefect and quiet it, where the user has not set these."""
-    from models.settings import get_settings
-
-    home = get_settings().home.resolve()
-    defaults = {
-        "PREFECT_HOME": str(home / "prefect"),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
-        "DO_NOT_TRACK": "1",
-        "PREFECT_LOGGING_LEVEL": "WARNING",
-    }
-    for key, value in defaults.items():
-        os.environ.setdefault(key, value)
 
 
 def scope_or_fail(session: Session, code: str | None) -> OrgRef:

@@ -16,7 +16,7 @@ from models.db import is_sqlite, read_session
 from models.listings import AuditEntry
 from models.maintenance import audit_events, backup_sqlite, pg_dump_command
 from tasks.core.audit import AUDITED_ENTITIES
-from tasks.core.dates import TZ
+from tasks.core.dates import local_zone
 from tasks.core.errors import UsageError, UserError
 from tasks.core.text import vn_decimal
 
@@ -51,13 +51,14 @@ def backup(
         raise UserError(f"Bản sao lưu không vượt qua kiểm tra toàn vẹn ({ok}); đã xóa.")
     console.print(
         f"Đã sao lưu vào {out} ({vn_decimal(out.stat().st_size / 1_048_576)} MB), "
-        "kiểm tra toàn vẹn: ok."
+        "kiểm tra toàn vẹn: ok.",
+        soft_wrap=True,  # a path is copied from the terminal: never broken across lines
     )
 
 
 def local_time(at: datetime) -> datetime:
-    """An event's time in Asia/Ho_Chi_Minh with its offset (SQLite returns UTC without one)."""
-    return (at if at.tzinfo is not None else at.replace(tzinfo=UTC)).astimezone(TZ)
+    """An event's time in the office's time zone with its offset (SQLite returns UTC without one)."""
+    return (at if at.tzinfo is not None else at.replace(tzinfo=UTC)).astimezone(local_zone())
 
 
 def _event_json(event: AuditEntry) -> dict[str, Any]:
@@ -111,7 +112,9 @@ def audit(
             session,
             entity=entity,
             scope_path=scope.path if scope else None,
-            since=datetime.combine(day, time.min, tzinfo=TZ).astimezone(UTC) if day else None,
+            since=datetime.combine(day, time.min, tzinfo=local_zone()).astimezone(UTC)
+            if day
+            else None,
             limit=limit,
         )
     if as_json:

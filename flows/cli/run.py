@@ -19,9 +19,9 @@ from flows.cli.common import (
     console,
     open_database,
     optional_date,
-    prepare_prefect_env,
     scope_or_fail,
 )
+from flows.prefect_env import prepare_prefect_env
 from tasks.core.errors import UsageError, UserError
 from tasks.core.text import vn_decimal, vn_int
 

@@ -20,7 +20,9 @@ from typing import IO, Annotated, Any
 import typer
 import yaml
 
-from flows.cli.common import console, err_console, open_database, prepare_prefect_env
+from flows.cli.common import console, err_console, open_database
+from flows.prefect_env import prepare_prefect_env
+from models.settings import get_settings
 from tasks.core.errors import UsageError, UserError
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -215,15 +217,15 @@ def serve_deployments(specs: list[dict[str, Any]]) -> None:
     from prefect import serve as prefect_serve
     from prefect.client.schemas.schedules import CronSchedule
 
+    # The crons are the office's clock: DAIHOI_TIMEZONE (prefect.yaml's zone is the default one,
+    # what `prefect deploy --all` reads).
+    zone = get_settings().timezone
     deployments = []
     for spec in specs:
         module_path, attr = spec["entrypoint"].split(":")
         module = module_path.removesuffix(".py").replace("/", ".")
         flow_fn = getattr(importlib.import_module(module), attr)
-        schedules = [
-            CronSchedule(cron=s["cron"], timezone=s.get("timezone", "Asia/Ho_Chi_Minh"))
-            for s in spec.get("schedules", [])
-        ]
+        schedules = [CronSchedule(cron=s["cron"], timezone=zone) for s in spec.get("schedules", [])]
         deployments.append(
             flow_fn.to_deployment(
                 name=spec["name"],

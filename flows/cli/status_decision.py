@@ -21,7 +21,9 @@ FORECAST_WORDS = {"late": "không kịp", "stalled": "không tiến triển"}
 
 
 def _rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """The scope (as its own row) then its units."""
+    """The scope (as its own row) then its units (a leaf's one row is the scope)."""
+    if any(u["code"] == doc["self"]["code"] for u in doc["units"]):
+        return list(doc["units"])  # a leaf: its own figures are its one row
     own = {"code": doc["self"]["code"], "name": None, "stages": doc["self"]["stages"]}
     return [own, *doc["units"]]
 

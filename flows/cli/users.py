@@ -31,11 +31,11 @@ def _now() -> datetime:
 
 
 def _print_code(login: str, code: str, expires: datetime) -> None:
-    from tasks.core.dates import TZ
+    from tasks.core.dates import local_zone
 
     console.print(
         f"Mã kích hoạt của [bold]{escape(login)}[/] (dùng một lần, hết hạn ngày "
-        f"{expires.astimezone(TZ):%d/%m/%Y}): [bold]{code}[/]",
+        f"{expires.astimezone(local_zone()):%d/%m/%Y}): [bold]{code}[/]",
         highlight=False,
         soft_wrap=True,
     )
@@ -126,7 +126,7 @@ def list_(
     Ví dụ: daihoi users list --json
     """
     from tasks.accounts.admin import list_users
-    from tasks.core.dates import TZ
+    from tasks.core.dates import local_zone
 
     rows = list_users(open_database())
     for row in rows if as_json else ():
@@ -153,7 +153,9 @@ def list_(
     for row in rows:
         state = "disabled" if row.disabled else "active" if row.has_password else "pending"
         last = (
-            row.last_login_at.astimezone(TZ).strftime("%d/%m/%Y %H:%M") if row.last_login_at else ""
+            row.last_login_at.astimezone(local_zone()).strftime("%d/%m/%Y %H:%M")
+            if row.last_login_at
+            else ""
         )
         table.add_row(
             escape(row.login),

@@ -17,8 +17,21 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from flows.web.auth import NotLoggedIn, login_redirect_target
+from flows.web.jobs import JobRunner
 from flows.web.render import page
-from flows.web.routes import accounts, api, audit, auth, dashboard, forms, home, reports, units
+from flows.web.routes import (
+    accounts,
+    api,
+    audit,
+    auth,
+    dashboard,
+    forms,
+    gop_y,
+    home,
+    jobs,
+    reports,
+    units,
+)
 from flows.web.security import BodyLimit, CrossSiteGuard, SecurityHeaders, limits
 from models.base import utcnow
 from models.db import get_engine
@@ -66,7 +79,10 @@ def create_app(
     app.state.engine = get_engine(settings.db_url)
     app.state.clock = clock or utcnow
     app.state.memo = StatusMemo()
-    for module in (auth, home, dashboard, units, forms, api, audit, accounts, reports):
+    # Jobs a process that is gone left unfinished are failed before this one takes new ones.
+    app.state.jobs = JobRunner(app.state.engine, app.state.clock)
+    app.state.jobs.sweep()
+    for module in (auth, home, dashboard, units, forms, api, audit, accounts, reports, gop_y, jobs):
         app.include_router(module.router)
     app.mount(
         "/static", StaticFiles(directory=str(files("templates") / "web" / "static")), "static"

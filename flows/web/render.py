@@ -7,7 +7,6 @@ from datetime import date, datetime
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -15,9 +14,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from jinja2_fragments import render_block
 
 from tasks.accounts.permissions import can
+from tasks.core.dates import local_zone
 from tasks.reports.labels import STAGE_LABELS, STATE_LABELS, TARGET_TEXTS
-
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 STAGES = ("personnel", "inspections", "feedback", "training")
 FORECAST_TEXT = {"on_time": "Kịp hạn", "late": "Không kịp hạn", "stalled": "Không tiến triển"}
@@ -80,8 +78,8 @@ def vi_date(value: Any) -> str:
 
 
 def vi_datetime(value: datetime | None) -> str:
-    """A UTC time in Vietnam's clock: dd/mm/yyyy HH:MM."""
-    return "—" if value is None else value.astimezone(TZ).strftime("%d/%m/%Y %H:%M")
+    """A UTC time on the office's clock: dd/mm/yyyy HH:MM."""
+    return "—" if value is None else value.astimezone(local_zone()).strftime("%d/%m/%Y %H:%M")
 
 
 def _template_dir() -> str:

@@ -88,6 +88,26 @@ def _named(request: Request) -> str | None:
     return None if code is None else str(code).strip() or None
 
 
+def _inside(session: object, root: OrgRef | None, code: str | None) -> OrgRef | None:
+    """The organisation `code` names inside `root` (None: root itself), else NotFound."""
+    if code is None:
+        return root
+    try:
+        target = find_org(session, code=code)  # type: ignore[arg-type]
+    except UnknownOrganisation as e:
+        raise NotFound from e
+    if root is None or not within(root.path, target.path):
+        raise NotFound
+    return target
+
+
+def named_in_scope(request: Request, access: Access, code: str | None) -> OrgRef | None:
+    """An organisation a form field names (POST bodies are not seen by `allow`), under the
+    same rule: inside the account's scope, else NotFound; blank → the account's scope."""
+    with read_session(request.app.state.engine) as session:
+        return _inside(session, access.root, (code or "").strip() or None)
+
+
 def allow(action: str) -> Callable[[Request], Access]:
     """The dependency for a route that takes `action` (a key of PERMISSIONS)."""
     can(Role.VAN_PHONG, action)  # an unknown action fails when the route is declared
@@ -101,15 +121,7 @@ def allow(action: str) -> Callable[[Request], Access]:
             raise Forbidden
         with read_session(request.app.state.engine) as session:
             root = _scope_root(session, who)
-            target = root
-            code = _named(request)
-            if code is not None:
-                try:
-                    target = find_org(session, code=code)
-                except UnknownOrganisation as e:
-                    raise NotFound from e
-                if root is None or not within(root.path, target.path):
-                    raise NotFound
+            target = _inside(session, root, _named(request))
             report = None
             report_id = request.path_params.get("report_id")
             if report_id is not None:

@@ -6,14 +6,13 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from tasks.accounts.admin import IssuedCode
+from tasks.core.dates import local_zone
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 HEADERS = (
     ("STT", 6),
     ("Mã đơn vị", 18),
@@ -63,7 +62,7 @@ def build_codes_workbook(codes: Sequence[IssuedCode], *, where: str = "/kich-hoa
             code.org_name,
             code.login,
             code.code,
-            code.expires_at.astimezone(TZ).strftime("%d/%m/%Y"),
+            code.expires_at.astimezone(local_zone()).strftime("%d/%m/%Y"),
         )
         ws.cell(row, 1, i).border = _BORDER
         for col, value in enumerate(values[1:], start=2):

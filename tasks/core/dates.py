@@ -1,4 +1,5 @@
-"""Calendar dates: today in Asia/Ho_Chi_Minh, and the two formats the command line accepts."""
+"""Calendar dates: today in the office's time zone (Settings.timezone, DAIHOI_TIMEZONE; by
+default Asia/Ho_Chi_Minh), and the two formats the command line accepts."""
 
 from __future__ import annotations
 
@@ -6,16 +7,21 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from models.settings import get_settings
 from tasks.core.errors import UsageError
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _VN = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
+def local_zone() -> ZoneInfo:
+    """The office's time zone, as configured (read on each call: never frozen at import)."""
+    return get_settings().zone
+
+
 def today() -> date:
-    """Today's date in Asia/Ho_Chi_Minh."""
-    return datetime.now(TZ).date()
+    """Today's date in the office's time zone."""
+    return datetime.now(local_zone()).date()
 
 
 def parse_cli_date(value: str, option: str = "--as-of") -> date:

@@ -117,6 +117,7 @@ class FeedbackMaker:
         offset = self._submitted_on(unit)
         if offset is None:
             return
+        offset = min(offset, unit.congress_offset)  # a unit's letter comes by its congress
         from_receipt = rng.random() < 0.04
         issuer = "CB" if unit.kind in (OrgKind.CHI_BO_CO_SO, OrgKind.CHI_BO_TRUC_THUOC) else "ĐU"
         letter = (

@@ -86,6 +86,12 @@ class InspectionMaker:
                     end = finish_after(rng, unit.profile or "normal", due)
                 else:
                     end = None
+            # Nothing of the unit happens after its congress: concluded by the day before it.
+            last = unit.congress_offset
+            if start > last:
+                continue
+            if end is not None and end > last:
+                end = max(start, last - 1)
             violation = rng.random() < 0.45
             remedies = rng.randint(1, 3) if violation else (1 if rng.random() < 0.2 else 0)
             form = (
@@ -138,8 +144,8 @@ class InspectionMaker:
                 elif status is RemedyStatus.XAC_NHAN:
                     # Verified on a later day: counts only when replaying from that day on.
                     completed = rng.randint(end, 0) if rng.random() < 0.4 else rng.randint(1, 30)
-            if completed is not None and completed < end:
-                completed = end
+            if completed is not None:
+                completed = max(end, min(completed, unit.congress_offset))
             self.writer.add(
                 Remedy,
                 {

@@ -17,6 +17,7 @@ from tasks.demo.units import (
     cached_key,
     ceil_share,
     finish_after,
+    fit_before,
     stage_level,
 )
 from tasks.demo.vocab import GRADUATE, HEADS, HOMETOWNS, PARTY_POSTS, POSTGRAD, RELIGIONS, STAFF
@@ -41,6 +42,11 @@ def _posts(unit: Unit, n: int) -> list[Post]:
 
 
 def _step_offsets(rng: random.Random, level: Level, unit: Unit) -> list[int]:
+    """The dates (offsets) of the unit's personnel meetings, none after its congress."""
+    return fit_before(_planned_steps(rng, level, unit), unit.congress_offset)
+
+
+def _planned_steps(rng: random.Random, level: Level, unit: Unit) -> list[int]:
     """The dates (offsets) of the unit's five personnel meetings; [] when none is planned yet."""
     due = unit.due("personnel")
     gap = rng.randint(5, 12)

@@ -119,18 +119,19 @@ class TrainingMaker:
         else:
             satisfied = 0
         for n, (code, i) in enumerate(pairs):
-            sessions = self.sessions[code][cluster]
+            sessions = self._before_congress(self.sessions[code][cluster], unit)
             person = unit.leaders[i]
             if n < satisfied:
                 past = [s for s in sessions if s.offset <= min(0, due)] or [
                     s for s in sessions if s.offset <= 0
                 ]
-                self._attend(unit, rng.choice(past), person, roles[i], present=True)
+                if past:
+                    self._attend(unit, rng.choice(past), person, roles[i], present=True)
                 continue
             future = [s for s in sessions if s.offset > 0]
             r = rng.random()
-            if r < 0.35:
-                past = [s for s in sessions if s.offset <= 0]
+            past = [s for s in sessions if s.offset <= 0]
+            if r < 0.35 and past:
                 self._attend(unit, rng.choice(past), person, roles[i], present=False)
             if future and unit.profile != "stalled" and r < 0.8:
                 when = finish_after(rng, unit.profile or "normal", due)
@@ -141,8 +142,14 @@ class TrainingMaker:
             member = self.people.person(female_share=0.6, age=(25, 55))
             if any(member.name.full == p.name.full for p in unit.leaders):
                 return  # a namesake of a leader: keys could clash at one session
-            sessions = self.sessions["NV-DAIHOI"][cluster]
-            self._attend(unit, rng.choice(sessions), member, PartyRole.DANG_VIEN, present=True)
+            sessions = self._before_congress(self.sessions["NV-DAIHOI"][cluster], unit)
+            if sessions:
+                self._attend(unit, rng.choice(sessions), member, PartyRole.DANG_VIEN, present=True)
+
+    @staticmethod
+    def _before_congress(sessions: list[_Session], unit: Unit) -> list[_Session]:
+        """The sessions a unit can attend: none after its congress."""
+        return [s for s in sessions if s.offset <= unit.congress_offset]
 
     def _attend(
         self, unit: Unit, session: _Session, person: Person, role: PartyRole, *, present: bool

@@ -258,6 +258,19 @@ def finish_after(rng: random.Random, profile: Profile, due: int) -> int:
     return max(due, 0) + rng.randint(3, 25)
 
 
+def fit_before(offsets: list[int], limit: int) -> list[int]:
+    """Offsets in order, none after `limit` (the unit's congress): later ones still to come are
+    squeezed between their first day and the congress, dropped when it has already passed."""
+    if not offsets or max(offsets) <= limit:
+        return offsets
+    past = [min(o, limit) for o in offsets if o <= 0]
+    future = [o for o in offsets if o > 0]
+    if limit < 1 or not future:
+        return past
+    first, n = min(future[0], limit), len(future)
+    return past + [first + (limit - first) * k // max(1, n - 1) for k in range(n)]
+
+
 def ceil_share(share: float, n: int) -> int:
     """⌈share × n⌉ for the small counts quotas need."""
     return math.ceil(round(share * n, 9))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from models.settings import get_settings
-from tasks.core.dates import TZ
+from tasks.core.dates import local_zone
 
 META_FOLDER = "_meta"
 PROCESSED, REJECTED = "processed", "rejected"
@@ -29,8 +29,8 @@ class InboxFile:
 
     @property
     def received_on(self) -> date:
-        """The arrival day in Asia/Ho_Chi_Minh."""
-        return datetime.fromtimestamp(self.arrived, TZ).date()
+        """The arrival day in the office's time zone."""
+        return datetime.fromtimestamp(self.arrived, local_zone()).date()
 
 
 def default_inbox() -> Path:

@@ -112,7 +112,7 @@ def _unit_progress(
         add_forecast(session, req.result, plan=plan)
         statuses = progress.unit_statuses(req, group)
         # Only a unit with descendants draws a trend (as it draws the stages chart).
-        charted = [ref for ref in group if statuses[ref.id]["units"]]
+        charted = [ref for ref in group if progress.has_units(statuses[ref.id])]
         trends = (
             subtree_trends(session, scope=common, orgs=charted, as_of=as_of, plan=plan)
             if charted

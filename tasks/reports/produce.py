@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from models.db import read_session, write_session
 from models.records import ReportArchive
 from models.settings import Settings, get_settings
+from tasks.core.dates import local_zone
 from tasks.reports import archive
 from tasks.reports import party_format as pf
 from tasks.reports.docx.render import CompiledTemplate, load_template, template_dir
@@ -122,7 +123,9 @@ def _render(job: Job, as_of: date, number: int | None, issuer_code: str) -> byte
     ctx = job.planned.context
     if number is not None:
         ctx = pf.with_number(ctx, number, job.planned.doc_type, issuer_code)
-    return job.template.render(ctx, as_of=as_of, title=job.planned.title, images=job.planned.images)
+    return job.template.render(
+        ctx, as_of=as_of, title=job.planned.title, images=job.planned.images, zone=local_zone()
+    )
 
 
 def _archive_row(job: Job, as_of: date, number: int | None, path: Path, sha: str) -> dict[str, Any]:

@@ -7,11 +7,11 @@ the tree → JSON. Plain functions: the CLI calls them directly, the flows throu
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -153,8 +153,31 @@ def fetch_inputs(
     )
 
 
-def judge_all(inputs: StatusInputs, plan: Plan) -> dict[str, pd.DataFrame]:
-    """Each stage's own figures and milestone state for every unit (scope included)."""
+# The judged stages of the same scope and plan on an earlier day (for done overrides).
+Earlier = Callable[[date], dict[str, pd.DataFrame]]
+
+
+def _run_starts(overrides: pd.DataFrame, stage: str, earlier: Earlier | None) -> pd.Series | None:
+    """Per unit with a `done` override in force: where its run of done days on the day before
+    the override's date began (NaT if not done then), judged as of that day."""
+    forced = milestones.done_overrides(overrides)
+    if earlier is None or forced.empty:
+        return None
+    starts = pd.Series(pd.NaT, index=forced.index, dtype="datetime64[ns]")
+    for effective in pd.to_datetime(forced).unique():
+        ids = forced.index[pd.to_datetime(forced) == effective]
+        day = (effective - pd.Timedelta(days=1)).date()
+        before = pd.to_datetime(earlier(day)[stage].set_index("id")["done_on"])
+        starts.loc[ids] = before.reindex(ids).to_numpy(dtype="datetime64[ns]")
+    return starts
+
+
+def judge_all(
+    inputs: StatusInputs, plan: Plan, earlier: Earlier | None = None
+) -> dict[str, pd.DataFrame]:
+    """Each stage's own figures and milestone state for every unit (scope included); `earlier`
+    judges the day before a done override's date, so the override joins a run of done days
+    that was under way then (else it starts one)."""
     u = inputs.units
     deadline = pd.Timestamp(inputs.draft_deadline) if inputs.draft_deadline else None
     raw = {
@@ -168,7 +191,8 @@ def judge_all(inputs: StatusInputs, plan: Plan) -> dict[str, pd.DataFrame]:
     out: dict[str, pd.DataFrame] = {}
     for stage, frame in raw.items():
         ov = inputs.overrides
-        frame = milestones.apply_overrides(frame, ov[ov["stage"] == stage] if len(ov) else ov)
+        ov = ov[ov["stage"] == stage] if len(ov) else ov
+        frame = milestones.apply_overrides(frame, ov, _run_starts(ov, stage, earlier))
         due = milestones.due_dates(u, plan, stage, inputs.draft_deadline)
         judged = milestones.judge_states(frame, due, inputs.as_of, plan.at_risk_days.value)
         for state in COUNT_COLUMNS[1:]:
@@ -280,9 +304,9 @@ def _tree_order(units: pd.DataFrame) -> list[int]:
     return sorted(range(len(units)), key=lambda i: keys[i])
 
 
-def build_status(inputs: StatusInputs, plan: Plan) -> StatusResult:
+def build_status(inputs: StatusInputs, plan: Plan, earlier: Earlier | None = None) -> StatusResult:
     """Judge, roll up and shape the status document."""
-    per_stage = judge_all(inputs, plan)
+    per_stage = judge_all(inputs, plan, earlier)
     units = inputs.units
     scope_id = inputs.scope.id
     sub = units[units["id"] != scope_id]
@@ -296,14 +320,15 @@ def build_status(inputs: StatusInputs, plan: Plan) -> StatusResult:
     sums_all = subtree_sums(units, own_all, list(own_all.columns[1:]))
     subtree: dict[str, pd.DataFrame] = {}
     stages_json: dict[str, Any] = {}
+    # "A scope with no units" (a leaf): its own figures are its one row, summaries included.
+    leaf = sub.empty
+    summed = own_all.set_index("id") if leaf else sums_all
     for stage, c in stage_cols.items():
         sums = sums_all[[f"{stage}:{x}" for x in c]]
         sums.columns = pd.Index(c)
         subtree[stage] = sums
-        stages_json[stage] = stage_summary(sums.loc[[scope_id]].iloc[0], len(sub), stage)
-    if sub.empty:  # a leaf scope: decision support counts over the scope itself
-        own_short = per_stage["personnel"].set_index("id")["short"]
-        stages_json["personnel"]["short_units"] = int(own_short[scope_id])
+        row = cast("pd.Series[Any]", summed.loc[scope_id, [f"{stage}:{x}" for x in c]]).set_axis(c)
+        stages_json[stage] = stage_summary(row, 1 if leaf else len(sub), stage)
 
     scope_pos = int(np.flatnonzero(units["id"].to_numpy() == scope_id)[0])
     entries = {s: _stage_entries(per_stage[s], s, plan) for s in STAGES}
@@ -321,7 +346,7 @@ def build_status(inputs: StatusInputs, plan: Plan) -> StatusResult:
     code_of = dict(zip(ids, codes, strict=True))
     unit_list: list[dict[str, Any]] = []
     for i in _tree_order(units):
-        if ids[i] == scope_id:
+        if ids[i] == scope_id and not leaf:
             continue
         parent = parents[i]
         unit_list.append(
@@ -380,9 +405,18 @@ def status_result(
     """The status of a scope (its code, else the root) as of a date, with its frames."""
     ref = resolve_scope(session, code=scope)
     chosen = choose_plan(plan, as_of)
+    judged: dict[date, dict[str, pd.DataFrame]] = {}
+
+    def earlier(day: date) -> dict[str, pd.DataFrame]:
+        # One set-based judgement of the scope per distinct override date, each day once.
+        if day not in judged:
+            past = fetch_inputs(session, scope=ref, as_of=day, plan=chosen, year=year)
+            judged[day] = judge_all(past, chosen, earlier)
+        return judged[day]
+
     with gc_paused():
         inputs = fetch_inputs(session, scope=ref, as_of=as_of, plan=chosen, year=year)
-        return build_status(inputs, chosen)
+        return build_status(inputs, chosen, earlier)
 
 
 def compute_status(
@@ -403,11 +437,14 @@ def subtree_summary(result: StatusResult, *, org_id: int, org_path: str) -> dict
     computing it anew whenever the organisation's units are judged on the same inputs in both
     (the same current draft: see tasks.status.memo)."""
     units = int(result.units["path"].str.startswith(org_path).sum()) - 1
-    out = {
+    if units == 0:  # a leaf: its own figures are its one row
+        return {
+            stage: stage_summary(
+                cast("pd.Series[Any]", frame.set_index("id").loc[org_id]), 1, stage
+            )
+            for stage, frame in result.per_stage.items()
+        }
+    return {
         stage: stage_summary(result.subtree[stage].loc[[org_id]].iloc[0], units, stage)
         for stage in STAGES
     }
-    if units == 0:  # a leaf: decision support counts over the organisation itself
-        own = result.per_stage["personnel"].set_index("id")["short"]
-        out["personnel"]["short_units"] = int(own[org_id])
-    return out

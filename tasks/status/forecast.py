@@ -121,7 +121,8 @@ def add_forecast(session: Session, result: StatusResult, *, plan: str | None) ->
     for stage, found in per_stage.items():
         for uid, forecast in found.items():
             entries[code_of[uid]][stage]["forecast"] = forecast
-    late = late_counts(per_stage, scope_id=scope.id, leaf=not doc["units"])
+    leaf = bool((result.units["id"] == scope.id).all())
+    late = late_counts(per_stage, scope_id=scope.id, leaf=leaf)
     for stage, count in late.items():
         doc["stages"][stage]["forecast_late"] = count
 

@@ -27,8 +27,23 @@ def due_dates(
     return due
 
 
-def apply_overrides(judged: pd.DataFrame, overrides: pd.DataFrame) -> pd.DataFrame:
-    """Apply the newest override in force per unit: `done` from its date, or `not_applicable`."""
+def done_overrides(overrides: pd.DataFrame) -> pd.Series:
+    """The effective date of each unit's newest override in force, where that one says `done`."""
+    if overrides.empty:
+        return pd.Series(dtype="datetime64[ns]")
+    latest = overrides.groupby("id").last()
+    return latest.loc[latest["state"] == "done", "effective_from"]
+
+
+def apply_overrides(
+    judged: pd.DataFrame, overrides: pd.DataFrame, run_start: pd.Series | None = None
+) -> pd.DataFrame:
+    """Apply the newest override in force per unit: `done` from its date, or `not_applicable`.
+
+    `run_start` (by unit id) is where the unit's run of done days that reached the day before
+    its `done` override's date began (NaT: not done that day); the override joins that run, so
+    `done_on` is its start, else the override's date. Without it, only the data's current run
+    can be joined."""
     if overrides.empty:
         return judged
     latest = overrides.groupby("id").last()
@@ -40,8 +55,12 @@ def apply_overrides(judged: pd.DataFrame, overrides: pd.DataFrame) -> pd.DataFra
     out.loc[na, "applicable"] = False
     out.loc[na, "progress"] = np.nan
     forced = has & (state == "done")
-    data_done_on = out["done_on"].where(out["done"])
-    earlier = data_done_on.where(data_done_on.notna() & (data_done_on < eff), eff)
+    if run_start is not None:
+        start = out["id"].map(run_start)
+        earlier = start.where(start.notna(), eff)
+    else:
+        data_done_on = out["done_on"].where(out["done"])
+        earlier = data_done_on.where(data_done_on.notna() & (data_done_on < eff), eff)
     out.loc[forced, "done_on"] = earlier[forced]
     out.loc[forced, "done"] = True
     out.loc[forced, "applicable"] = True

@@ -14,7 +14,7 @@ from tasks.core.dates import today
 
 
 def default_as_of(session: Session) -> date:
-    """The demo's recorded as-of for a demo database, else today in Asia/Ho_Chi_Minh."""
+    """The demo's recorded as-of for a demo database, else today in the office's time zone."""
     recorded = get_meta(session, "demo_as_of")
     return date.fromisoformat(recorded) if recorded else today()
 

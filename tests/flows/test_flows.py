@@ -159,6 +159,28 @@ def test_every_prefect_yaml_entrypoint_resolves_to_a_flow(spec: dict[str, Any]) 
     assert set(spec.get("parameters") or {}) <= params
 
 
+def test_the_yearly_targets_deployment_renders_the_latest_years_targets_report(
+    engine: Engine, harness: None, tmp_path: Path
+) -> None:
+    from flows.reports import write_report
+    from tests.helpers.status import add_figures
+
+    (spec,) = [d for d in _deployments() if (d.get("parameters") or {}).get("kind") == "targets"]
+    assert spec["entrypoint"] == "flows/reports.py:write_report"
+    (schedule,) = spec["schedules"]
+    minute, hour, day, month, weekday = schedule["cron"].split()
+    assert all(f.isdigit() for f in (minute, hour, day, month)) and weekday == "*"  # yearly
+    _seed(2)
+    with write_session() as s:
+        from models import Organisation
+
+        for unit in s.scalars(select(Organisation).where(Organisation.code.like("CB-%"))):
+            add_figures(s, unit, 2024, members=10, registered=10)
+    files = write_report(**spec["parameters"], as_of=AS_OF, out_dir=str(tmp_path))
+    assert [(f["kind"], f["scope"]) for f in files] == [("targets", "DU")]
+    assert Path(files[0]["path"]).parent == tmp_path
+
+
 def test_write_report_flow_renders_then_returns_the_archived_file(
     engine: Engine, harness: None, tmp_path: Path
 ) -> None:

@@ -108,14 +108,14 @@ def test_a_leaf_scope_counts_its_own_shortfall_and_the_text_says_it_in_words(
         leaf = add_org(s, "LEAF", parent=root, committee_size=3, name="Chi bộ Lá")
         add_passed(s, leaf, 3, date(2025, 2, 1), **MEN)
     doc = status(D, "LEAF")
-    assert doc["units"] == []
+    assert [u["code"] for u in doc["units"]] == ["LEAF"]  # a leaf's own row
     assert doc["stages"]["personnel"]["short_units"] == 1
     feas = doc["self"]["stages"]["personnel"]["feasibility"]
     assert shortfall_words(feas) == (
         "cần bổ sung 01 nhân sự để đủ số lượng, 01 nhân sự nữ, 01 nhân sự dưới 40 tuổi, "
         "01 nhân sự có trình độ trên đại học"
     )
-    assert shortfall_lines(doc) == [f"LEAF: {shortfall_words(feas)}."]
+    assert shortfall_lines(doc) == [f"LEAF (Chi bộ Lá): {shortfall_words(feas)}."]
     code, out = run_cli("status", "--org", "LEAF", "--as-of", D.isoformat(), "--plan", PLAN)
     assert code == 0
     assert "Nhân sự còn thiếu:" in out

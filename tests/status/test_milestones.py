@@ -91,11 +91,6 @@ def test_overrides_apply_from_their_effective_date(engine: Engine) -> None:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: apply_overrides only knows the data's current done run, so a done "
-    "override that starts inside an earlier, later-broken run restarts done_on at its own date",
-)
 def test_done_on_spans_an_earlier_data_run_joined_by_a_done_override(engine: Engine) -> None:
     with write_session() as s:
         root = root_only(s)

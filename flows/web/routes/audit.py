@@ -9,12 +9,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from flows.web.deps import engine_of
-from flows.web.render import TZ, page
+from flows.web.render import page
 from flows.web.routes.dashboard import link_maker
 from flows.web.scope import Access, allow
 from models.db import read_session
 from models.listings import AuditEntry, audit_entities, audit_page
-from tasks.core.dates import parse_cli_date
+from tasks.core.dates import local_zone, parse_cli_date
 from tasks.core.errors import UsageError
 
 router = APIRouter()
@@ -88,7 +88,7 @@ def audit_trail(
     if since:
         try:
             day = parse_cli_date(since, "Từ ngày")
-            since_at = datetime.combine(day, time.min, tzinfo=TZ).astimezone(UTC)
+            since_at = datetime.combine(day, time.min, tzinfo=local_zone()).astimezone(UTC)
         except UsageError as e:
             error = e.message
     scope_path = access.target.path if q.get("org") and access.target is not None else None

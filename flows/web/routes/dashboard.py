@@ -98,7 +98,8 @@ def outlook(
     memo, engine = memo_of(request), engine_of(request)
     found = cached_forecasts(memo, engine, scope=access.target.code, as_of=day)
     doc = memo.get(engine, scope=access.target.code, as_of=day).doc
-    late = late_counts(found, scope_id=access.target.id, leaf=not doc["units"])
+    leaf = all(u["code"] == access.target.code for u in doc["units"])  # a leaf's row is itself
+    late = late_counts(found, scope_id=access.target.id, leaf=leaf)
     with read_session(engine) as session:
         points = trend_of(session, scope=access.target, as_of=day)
     ctx.update(day=day, late=late, trend=points, org=access.target)

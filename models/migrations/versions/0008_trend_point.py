@@ -1,7 +1,7 @@
 """trend cache: a scope's stage summaries on a day by (scope, day, plan, year, data version)
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0010
 Create Date: 2026-12-02
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

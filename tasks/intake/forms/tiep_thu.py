@@ -35,7 +35,9 @@ MAX_HANDLER = 120
 
 
 @dataclass(frozen=True)
-class _Answer:
+class Answer:
+    """A disposition as the team gives it (one per group)."""
+
     action: DispositionAction
     text: str | None
     handler: str | None
@@ -103,15 +105,15 @@ def _group_of(row: ParsedRow, comment: Any) -> str:
     return group_key(label)
 
 
-def _stored(comment: Any) -> _Answer | None:
+def _stored(comment: Any) -> Answer | None:
     if comment.action is None:
         return None
-    return _Answer(DispositionAction(comment.action), comment.answer, comment.handler)
+    return Answer(DispositionAction(comment.action), comment.answer, comment.handler)
 
 
 def _answers(
     sheet: ParsedSheet, rows: list[tuple[ParsedRow, Any]]
-) -> tuple[dict[str, _Answer], list[Any]]:
+) -> tuple[dict[str, Answer], list[Any]]:
     """Group key → the disposition its rows give; incomplete rows and two different new
     answers in one group are errors.
 
@@ -120,8 +122,8 @@ def _answers(
     blank rows; rows that disagree (groups merged by editing `Nhóm`) are left as they are, so
     an export imported back unchanged changes nothing."""
     issues = []
-    new: dict[str, tuple[_Answer, ParsedRow]] = {}
-    shown: dict[str, set[_Answer]] = defaultdict(set)
+    new: dict[str, tuple[Answer, ParsedRow]] = {}
+    shown: dict[str, set[Answer]] = defaultdict(set)
     for row, comment in rows:
         if not row.ok("action", "answer", "handler", "group"):
             continue
@@ -137,7 +139,7 @@ def _answers(
         if handler is not None and len(handler) > MAX_HANDLER:
             issues.append(sheet.issue(row, "handler", f"dài quá {MAX_HANDLER} ký tự"))
             continue
-        answer = _Answer(act, text, handler)
+        answer = Answer(act, text, handler)
         key = _group_of(row, comment)
         shown[key].add(answer)
         if answer == _stored(comment):
@@ -180,10 +182,19 @@ def _write_answers(
     session: Session,
     ctx: ImportContext,
     rows: list[tuple[ParsedRow, Any]],
-    answers: dict[str, _Answer],
+    answers: dict[str, Answer],
 ) -> dict[str, int]:
     """Insert or update each answered comment's disposition; audit rows in the same transaction."""
     answered = [(c, a) for row, c in rows if (a := answers.get(_group_of(row, c))) is not None]
+    return store_answers(session, actor=ctx.actor, source=ctx.source, answered=answered)
+
+
+def store_answers(
+    session: Session, *, actor: str, source: str | None, answered: list[tuple[Any, Answer]]
+) -> dict[str, int]:
+    """The one disposition store: upsert each (comment, answer) and audit every change, in the
+    caller's transaction. A comment row carries id, org_id, disposition_id, action, answer and
+    handler (what `_comments` selects); the web's group answer writes through here too."""
     done = upsert(
         session,
         model=Disposition,
@@ -229,7 +240,7 @@ def _write_answers(
         for c, a in answered
         if c.id in updated
     ]
-    record_audit(session, actor=ctx.actor, source=ctx.source, events=events)
+    record_audit(session, actor=actor, source=source, events=events)
     return {"created": len(done.created), "updated": len(done.updated)}
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import olefile
+
 from models.settings import Limits
 
 ACCEPTED_SUFFIXES = frozenset({".xlsx", ".xlsm"})
@@ -49,9 +51,24 @@ def check_file(path: Path, limits: Limits) -> None:
             f"Tệp '{name}' có dung lượng {_mb(size)} MB, vượt giới hạn {limits.file_mb} MB"
         )
     if head == _OLE2_MAGIC:
+        if is_encrypted(path):
+            raise FileRefused(
+                f"Tệp '{name}' được đặt mật khẩu (nội dung bị mã hóa, không đọc được): "
+                "hãy gỡ mật khẩu rồi gửi lại"
+            )
         # An Excel 97–2003 file renamed .xlsx.
         raise FileRefused(f"Tệp '{name}' là định dạng Excel cũ (.xls): {SAVE_AS_XLSX}")
     check_zip(path, limits)
+
+
+def is_encrypted(path: Path) -> bool:
+    """An OLE container holding an `EncryptionInfo` stream: Excel's password-protected
+    workbook ([MS-OFFCRYPTO]); a damaged container is not one."""
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            return bool(ole.exists("EncryptionInfo"))
+    except Exception:  # olefile raises anything from OSError to struct.error on a damaged one
+        return False
 
 
 def check_zip(path: Path, limits: Limits) -> None:

@@ -19,6 +19,7 @@ from tasks.intake.pipeline.cells import Cell, is_empty, is_total_label
 from tasks.intake.pipeline.formulas import uncalculated_formulas
 from tasks.intake.pipeline.issues import Issue, error, warning
 from tasks.intake.pipeline.limits import FileRefused, check_file, not_excel
+from tasks.intake.pipeline.signature import signature_start
 from tasks.intake.pipeline.spec import ColumnSpec, SheetSpec
 
 META_SHEET = "_meta"
@@ -220,8 +221,8 @@ def data_rows(
     uncalculated: set[str],
     formatted: frozenset[str] = frozenset(),
 ) -> tuple[list[DataRow], list[Issue]]:
-    """Rule 3: the rows under the header down to the last one filling a required column,
-    blank and total rows skipped; a merged range gives its value to every cell it covers.
+    """Rule 3: the rows under the header down to the last one filling a required column (a
+    signature block below excluded), blank and total rows skipped; a merged range gives its value to every cell it covers.
     Number formats are read only for the fields in `formatted` (percent columns need them)."""
     fields = list(header.columns.items())
     cols = {c for _f, c in fields} | {header.leftmost}
@@ -230,7 +231,6 @@ def data_rows(
     merged = _merged_sources(ws, first, cols) if ws.merged_cells.ranges else {}
     lookup = _cell_lookup(ws)
     rows: list[DataRow] = []
-    last_required = 0
     for r_idx in range(first, ws.max_row + 1):
         cells: dict[str, Cell] = {}
         for fname, c_idx in fields:
@@ -258,16 +258,30 @@ def data_rows(
         if left is not None and is_total_label(left.value):
             continue
         rows.append(DataRow(r_idx, cells))
-        if required & cells.keys():
-            last_required = len(rows)
-    issues: list[Issue] = []
+    return _cut_area(ws.title, rows, required)
+
+
+def _cut_area(
+    title: str, rows: list[DataRow], required: set[str]
+) -> tuple[list[DataRow], list[Issue]]:
+    """The data area ends at the last row filling a required column; the rows after it are
+    ignored with a warning. A signature block reaching above that row ends the area where it
+    begins instead, with its own warning (one for all the rows cut off)."""
+    last_required = max((i + 1 for i, r in enumerate(rows) if required & r.cells.keys()), default=0)
+    sign = signature_start([r.cells for r in rows])
+    if sign < last_required:
+        message = (
+            f"các dòng {rows[sign].number}–{rows[-1].number} là phần ký tên dưới bảng, bị bỏ qua"
+        )
+        return rows[:sign], [warning(message, sheet=title, row=rows[sign].number)]
     trailing: list[int] = [r.number for r in rows[last_required:]]
+    issues: list[Issue] = []
     if trailing:
         issues.append(
             warning(
                 f"các dòng {trailing[0]}–{trailing[-1]} nằm sau vùng dữ liệu (không có cột bắt "
                 "buộc nào), bị bỏ qua",
-                sheet=ws.title,
+                sheet=title,
                 row=trailing[0],
             )
         )

@@ -11,7 +11,7 @@ import struct
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, tzinfo
 from xml.sax.saxutils import escape
 
 # DOS date 1980-01-01 (year 0 since 1980, month 1, day 1), time 00:00:00.
@@ -95,9 +95,9 @@ def write_zip(entries: Iterable[ZipEntry]) -> bytes:
     return b"".join(out) + directory + end
 
 
-def core_properties(*, as_of: date, title: str) -> bytes:
-    """docProps/core.xml pinned to the as-of date (00:00 in Asia/Ho_Chi_Minh), revision 1."""
-    stamp = f"{as_of.isoformat()}T00:00:00+07:00"
+def core_properties(*, as_of: date, title: str, zone: tzinfo) -> bytes:
+    """docProps/core.xml pinned to the as-of date (00:00 in `zone`), revision 1."""
+    stamp = datetime.combine(as_of, time.min, tzinfo=zone).isoformat(timespec="seconds")
     xml = (
         "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
         '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'

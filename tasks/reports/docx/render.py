@@ -13,7 +13,7 @@ import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, tzinfo
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -65,8 +65,10 @@ class CompiledTemplate:
         as_of: date,
         title: str,
         images: Mapping[str, bytes] | None = None,
+        zone: tzinfo = UTC,
     ) -> bytes:
-        """The bytes of one document: the same context, as_of and images give the same bytes."""
+        """The bytes of one document: the same context, as_of and images give the same bytes;
+        its properties are stamped 00:00 on as_of in `zone` (the caller's office zone)."""
         dynamic: dict[str, bytes] = {}
         try:
             for part, template in self.compiled.items():
@@ -82,7 +84,9 @@ class CompiledTemplate:
             raise TemplateRenderError(f"Mẫu {self.name} dùng biến không có: {e}") from e
         except TemplateError as e:
             raise TemplateRenderError(f"Mẫu {self.name} lỗi khi điền dữ liệu: {e}") from e
-        dynamic[docx_zip.CORE_PROPS_PATH] = docx_zip.core_properties(as_of=as_of, title=title)
+        dynamic[docx_zip.CORE_PROPS_PATH] = docx_zip.core_properties(
+            as_of=as_of, title=title, zone=zone
+        )
         for slot, png in (images or {}).items():
             target = self.charts.get(slot)
             if target is not None:

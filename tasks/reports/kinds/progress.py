@@ -134,6 +134,11 @@ def _forecast_rows(status: Mapping[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def has_units(status: Mapping[str, Any]) -> bool:
+    """Whether a status has units other than its scope (a leaf's one row is itself)."""
+    return any(u["code"] != status["self"]["code"] for u in status["units"])
+
+
 def build_progress_context(
     *,
     doc: dict[str, Any],
@@ -207,7 +212,8 @@ def progress_of(
         f"Tiến độ chuẩn bị đại hội đảng bộ, chi bộ nhiệm kỳ {term_label(req.settings.term)}"
         f"{req.suffix(org)}"
     )
-    has_chart = bool(status["units"])
+    # A leaf's report is about itself (its one row): a per-unit document, drawn without a chart.
+    has_chart = has_units(status)
     ctx = build_progress_context(
         doc=req.doc(req.report_head(subject)),
         status=status,
@@ -230,7 +236,7 @@ def plan(req: Request) -> list[PlannedDocument]:
     add_forecast(req.s, req.result, plan=req.plan_name)
     points = (
         trend_of(req.s, scope=req.scope, as_of=req.as_of, plan=req.plan_name)
-        if req.status["units"]
+        if has_units(req.status)
         else []
     )
     return [progress_of(req, req.scope, req.status, previous, points)]
@@ -264,12 +270,21 @@ def unit_statuses(req: Request, orgs: Sequence[OrgRef]) -> dict[int, dict[str, A
                 end += 1
             own = {"code": org.code, "stages": units[start - 1]["stages"]}
             block = units[start:end]
-        out[org.id] = {
-            "org": org.code,
-            "stages": {s: stage_summary(sums[s][org.id], len(block), s) for s in STAGES},
-            "self": own,
-            "units": block,
-        }
+        if org.id == req.scope.id:
+            stages = req.status["stages"]
+        elif not block:  # a leaf: its own figures are its one row (DESIGN.md, status rules)
+            block, stages = [units[start - 1]], {}
+        else:
+            stages = {s: stage_summary(sums[s][org.id], len(block), s) for s in STAGES}
+        out[org.id] = {"org": org.code, "stages": stages, "self": own, "units": block}
+    leaves = [i for i, view in out.items() if not view["stages"]]
+    for s in STAGES:
+        own_rows = cast(
+            dict[int, "pd.Series[Any]"],
+            req.result.per_stage[s].set_index("id").loc[leaves].to_dict("index"),
+        )
+        for i in leaves:
+            out[i]["stages"][s] = stage_summary(own_rows[i], 1, s)
     return out
 
 

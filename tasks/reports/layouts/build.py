@@ -12,6 +12,7 @@ import sys
 import zipfile
 from collections.abc import Callable
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from docx.document import Document as DocumentObject
 
@@ -31,6 +32,8 @@ from tasks.reports.layouts.blocks import new_document
 
 # The date pinned into the packaged templates' properties (the format's reference year).
 BUILD_DATE = date(2025, 1, 1)
+# Packaged templates are the same bytes wherever they are built, whatever the office's zone.
+BUILD_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 # Template name → (layout, landscape).
@@ -59,7 +62,7 @@ def build(name: str) -> bytes:
     for info in archive.infolist():
         data = archive.read(info.filename)
         if info.filename == docx_zip.CORE_PROPS_PATH:
-            data = docx_zip.core_properties(as_of=BUILD_DATE, title="")
+            data = docx_zip.core_properties(as_of=BUILD_DATE, title="", zone=BUILD_ZONE)
         entries.append(docx_zip.deflate(info.filename, data, level=9))
     return docx_zip.write_zip(entries)
 
