@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli.common import console, open_database, optional_date, scope_or_fail
+from flows.cli.common import console, err_console, open_database, optional_date, scope_or_fail
 from tasks.core.errors import UsageError
 from tasks.status.delegates import Figures
 from tasks.status.present import default_as_of
@@ -136,10 +136,25 @@ def report(
             f"Không có đơn vị nào quá hạn đến ngày {day:%d/%m/%Y}: không cần công văn đôn đốc."
         )
         return
+    problems = [r.problem for r in results if r.problem]
     for r in results:
-        number = f"số {r.number}" if r.number is not None else "dự thảo"
-        note = " — đã có trong lưu trữ, không cấp số mới" if r.reused else ""
-        console.print(f"{r.path} ({number}){note}", highlight=False)
+        if r.problem:
+            continue
+        console.print(
+            f"{r.path} {_number_note(r.number, r.reused)}", highlight=False, soft_wrap=True
+        )
+    for line in problems:
+        err_console.print(line, highlight=False, soft_wrap=True)
+    if problems:
+        raise typer.Exit(1)
+
+
+def _number_note(number: int | None, reused: bool) -> str:
+    """'số N' or 'dự thảo', and whether the file came from the archive (a draft never takes a
+    number, so only an issued one says no new number was taken)."""
+    if number is None:
+        return "(dự thảo) — đã có trong lưu trữ" if reused else "(dự thảo)"
+    return f"(số {number}) — đã có trong lưu trữ, không cấp số mới" if reused else f"(số {number})"
 
 
 so_van_ban = typer.Typer(

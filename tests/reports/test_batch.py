@@ -94,10 +94,13 @@ def test_batched_lists_are_the_one_by_one_files_under_the_same_archive_keys(
     assert [r.subject for r in batch] == tree
     assert all(r.scope == r.subject and not r.reused and r.number is None for r in batch)
     batch_rows, batch_keys = archive_rows(), archive_rows("path")
-    # The CLI's one-by-one call finds each batched file under its own archive key.
+    # The CLI's one-by-one call finds each batched file under its own archive key (and copies
+    # its bytes into the folder asked for).
     for r in batch:
         again = render_report(kind="personnel", scope=r.subject, as_of=AS_OF, out_dir=tmp_path)
-        assert [(a.path, a.sha256, a.reused) for a in again] == [(r.path, r.sha256, True)]
+        copy = tmp_path / r.path.name
+        assert [(a.path, a.sha256, a.reused) for a in again] == [(copy, r.sha256, True)]
+        assert copy.read_bytes() == r.path.read_bytes()
     assert archive_rows() == batch_rows
     with write_session() as session:  # forget the archive: genuinely new one-by-one renders
         session.execute(ReportArchive.__table__.delete())

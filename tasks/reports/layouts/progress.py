@@ -78,7 +78,7 @@ def layout(doc: DocumentObject) -> None:
             "{{ u.stage }}",
             "{{ u.due|vn_date }}",
             "{{ u.state }}",
-            "{{ u.progress|percent }}",
+            "{{ u.progress|percent }}{{ u.why }}",
         ],
         widths_mm=[12, 52, 34, 23, 24, 20],
         loop="u in laggards",
@@ -87,6 +87,9 @@ def layout(doc: DocumentObject) -> None:
     tag(doc, "{%p else %}")
     body(doc, "Chưa có đơn vị nào quá hạn hoặc có nguy cơ chậm tiến độ.")
     tag(doc, "{%p endif %}")
+    tag(doc, "{%p for line in held %}")
+    body(doc, "- {{ line }}")
+    tag(doc, "{%p endfor %}")
     heading(doc, "III. THAY ĐỔI SO VỚI BÁO CÁO TRƯỚC")
     tag(doc, "{%p if changes.previous %}")
     body(doc, "So với báo cáo ngày {{ changes.previous_date|vn_date }}{{ changes.previous_ref }}:")
