@@ -51,6 +51,7 @@ def _archived(engine: Engine) -> int:
         return int(s.scalar(select(func.count()).select_from(ReportArchive)) or 0)
 
 
+@pytest.mark.db
 def test_the_office_renders_a_report_as_a_job_and_downloads_it(
     client_for: Callable[[str], TestClient], world: World, engine: Engine, harness: None
 ) -> None:
@@ -133,6 +134,7 @@ def _job(engine: Engine, world: World, *, owner: str, state: JobState, beat: dat
     return job_id
 
 
+@pytest.mark.db
 def test_jobs_left_unfinished_by_a_dead_process_are_failed_when_the_web_starts(
     engine: Engine, world: World, accounts: dict[str, str], clock: object
 ) -> None:
@@ -196,6 +198,7 @@ def test_the_office_renders_every_overdue_unit_letter_as_one_job(
     assert all(f"/bao-cao/{i}/tai-ve" in listed for i in job.result or [])
 
 
+@pytest.mark.db
 def test_a_heartbeat_keeps_a_runner_s_waiting_and_running_jobs_from_the_sweep(
     engine: Engine, world: World, accounts: dict[str, str]
 ) -> None:

@@ -67,6 +67,7 @@ def _letter(engine: Engine, world: World, tmp_path: Path, subject: str) -> int:
         return int(row.id)
 
 
+@pytest.mark.db
 @pytest.mark.parametrize("role", ROLES)
 def test_who_may_see_and_render_reminder_letters(
     client_for: Callable[[str], TestClient], world: World, engine: Engine, held: None, role: str

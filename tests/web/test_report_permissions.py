@@ -55,6 +55,7 @@ def _jobs(engine: Engine) -> int:
         return int(s.scalar(select(func.count()).select_from(WebJob)) or 0)
 
 
+@pytest.mark.db
 @pytest.mark.parametrize("role", ROLES)
 def test_who_may_render_which_report_for_whom(
     client_for: Callable[[str], TestClient],
@@ -123,6 +124,7 @@ def test_the_report_list_filters_by_kind_day_and_unit(
     assert client_for("don-vi").get("/bao-cao?org=CB-B").status_code == 404
 
 
+@pytest.mark.db
 def test_a_job_page_is_seen_by_its_requester_and_the_office_only(
     client_for: Callable[[str], TestClient], world: World, held: HeldRunner
 ) -> None:

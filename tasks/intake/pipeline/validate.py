@@ -131,43 +131,49 @@ def parse_sheet(
     rows, area_issues = data_rows(ws, header, spec, uncalculated, percent)
     issues.extend(area_issues)
     columns = [c for c in spec.columns if c.type != "ignored" and c.field in header.columns]
-    parsed_cells: dict[tuple[str, type, Any, str], tuple[Any, str | None]] = {}
+    # Columns repeat a few values thousands of times: one parse per (field, value, format).
+    # The type is in the key since True == 1 == 1.0; plain text is its own key.
+    parsed_cells: dict[str, dict[Any, tuple[Any, str | None]]] = {c.field: {} for c in columns}
     for row in rows:
         values: dict[str, Any] = {}
         raw: dict[str, str] = {}
         bad: set[str] = set()
+        cells = row.cells
         for col in columns:
-            cell = row.cells.get(col.field)
-            if cell is None:
+            name = col.field
+            if name not in cells:
                 if col.required:
-                    bad.add(col.field)
+                    bad.add(name)
                     issues.append(
                         error(
                             REQUIRED_MSG,
                             sheet=ws.title,
                             row=row.number,
                             column=col.label,
-                            col_idx=header.columns[col.field],
+                            col_idx=header.columns[name],
                         )
                     )
                 continue
-            raw[col.field] = cell.value if type(cell.value) is str else shown(cell.value)
-            if cell.uncalculated:
-                value, problem = parse_cell(col, cell)
+            v = cells[name]
+            if row.uncalculated and name in row.uncalculated:
+                raw[name] = ""
+                value, problem = parse_cell(col, row.cell(name))
             else:
-                # Columns repeat a few values thousands of times; the type is in the key since
-                # True == 1 == 1.0.
-                key = (col.field, type(cell.value), cell.value, cell.fmt)
-                found = parsed_cells.get(key)
+                raw[name] = v if type(v) is str else shown(v)
+                fmt = row.formats.get(name, "General") if row.formats else "General"
+                key = v if type(v) is str and fmt == "General" else (type(v), v, fmt)
+                cache = parsed_cells[name]
+                found = cache.get(key)
                 if found is None:
-                    found = parsed_cells[key] = parse_cell(col, cell)
+                    found = cache[key] = parse_cell(col, Cell(v, fmt))
                 value, problem = found
             if problem is None:
-                values[col.field] = value
+                values[name] = value
                 continue
-            bad.add(col.field)
-            c_idx = header.columns[col.field]
-            if cell.uncalculated:
+            bad.add(name)
+            c_idx = header.columns[name]
+            uncalculated_cell = name in row.uncalculated
+            if uncalculated_cell:
                 problem = f"ô {get_column_letter(c_idx)}{row.number} {problem}"
             issues.append(
                 error(
@@ -176,7 +182,7 @@ def parse_sheet(
                     row=row.number,
                     column=col.label,
                     col_idx=c_idx,
-                    value=None if cell.uncalculated else raw[col.field],
+                    value=None if uncalculated_cell else raw[name],
                 )
             )
         parsed.rows.append(ParsedRow(row.number, values, raw, frozenset(bad)))

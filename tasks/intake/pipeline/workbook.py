@@ -26,7 +26,7 @@ from tasks.intake.pipeline.parts import (
     percent_styles,
     refuse_entities,
 )
-from tasks.intake.pipeline.sheet import Sheet, clean, merged_ranges
+from tasks.intake.pipeline.sheet import Sheet, merged_ranges
 from tasks.intake.pipeline.signature import signature_start
 from tasks.intake.pipeline.spec import ColumnSpec, SheetSpec
 
@@ -34,8 +34,6 @@ META_SHEET = "_meta"
 HEADER_SEARCH_ROWS = 15
 _REQUIRED_MARK = re.compile(r"\s*\(\*\)\s*$")
 _PERCENT_FORMAT = "0%"
-# Cell(value, fmt, uncalculated) without the NamedTuple's Python-level __new__ (200,000 a file).
-_new_cell = partial(tuple.__new__, Cell)
 
 
 @dataclass
@@ -215,10 +213,19 @@ def find_header(ws: Sheet, spec: SheetSpec) -> Header:
 
 @dataclass(frozen=True)
 class DataRow:
-    """One data row: its Excel row number and the cells of the header's columns, by field."""
+    """One data row: its Excel row number and the values of the header's non-empty cells by
+    field; `formats` the percent-formatted number cells, `uncalculated` the formula cells
+    Excel never calculated (their value None)."""
 
     number: int
-    cells: dict[str, Cell]
+    cells: dict[str, Any]
+    formats: dict[str, str] | None = None
+    uncalculated: frozenset[str] = frozenset()
+
+    def cell(self, name: str) -> Cell:
+        """The field's cell as the parsers take it."""
+        fmt = self.formats.get(name, "General") if self.formats else "General"
+        return Cell(self.cells[name], fmt, name in self.uncalculated)
 
 
 def _merged_sources(
@@ -259,29 +266,35 @@ def data_rows(
     for r_idx in range(first, ws.max_row + 1):
         values = ws.rows[r_idx - 1]
         width = len(values)
-        cells: dict[str, Cell] = {}
+        cells: dict[str, Any] = {}
+        formats: dict[str, str] | None = None
+        uncalc: set[str] | None = None
         for fname, c_idx, pct in fields:
             at = merged.get((r_idx, c_idx)) if merged else None
             if at is None:
                 value = values[c_idx - 1] if c_idx <= width else ""
-                at = (r_idx, c_idx)
             else:
                 value = ws.raw(*at)
             if type(value) is str:
                 if value.strip():
-                    cells[fname] = _new_cell((value, "General", False))
-                elif uncalc_at and at in uncalc_at:
-                    cells[fname] = _new_cell((None, "General", True))
+                    cells[fname] = value
+                elif uncalc_at and (at or (r_idx, c_idx)) in uncalc_at:
+                    cells[fname] = None
+                    uncalc = uncalc or set()
+                    uncalc.add(fname)
                 continue
-            value = clean(value)
-            fmt = _PERCENT_FORMAT if pct and ws.is_percent(*at) else "General"
-            cells[fname] = _new_cell((value, fmt, False))
+            if type(value) is float and value.is_integer():
+                value = int(value)
+            cells[fname] = value
+            if pct and ws.is_percent(*(at or (r_idx, c_idx))):
+                formats = formats or {}
+                formats[fname] = _PERCENT_FORMAT
         if not cells:
             continue
         left = merged.get((r_idx, left_col), (r_idx, left_col)) if merged else (r_idx, left_col)
         if is_total_label(ws.raw(*left)):
             continue
-        rows.append(DataRow(r_idx, cells))
+        rows.append(DataRow(r_idx, cells, formats, frozenset(uncalc) if uncalc else frozenset()))
     return _cut_area(ws.title, rows, required)
 
 
