@@ -4,8 +4,9 @@ Builds a registry of 100 units (through the don-vi importer) in a temporary SQLi
 writes one nhan-su workbook of N candidates spread over them (text dates and date cells mixed),
 then prints, for the same file:
   - openpyxl read_only: load + every cell value (the floor for reading a workbook);
-  - openpyxl normal mode: load + every cell (what the importer must use: declared sizes lie);
-  - daihoi parse: limits, formula scan, header, data area, typed cells (no database);
+  - openpyxl normal mode: load + every cell (what the importer used before calamine);
+  - calamine: load + every value (what the importer reads with: the floor);
+  - daihoi parse: limits, XML scans, header, data area, typed cells (no database);
   - daihoi import: the whole pipeline, one transaction (intake record, candidates, steps, audit);
   - daihoi re-import of the same rows with one field changed everywhere (updates + audit).
 Prints figures; asserts nothing. Usage: python benchmarks/intake.py [--rows N] [--units U]
@@ -94,6 +95,15 @@ def read_only(path: Path) -> int:
     return n
 
 
+def calamine(path: Path) -> int:
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    rows = book.get_sheet_by_name(book.sheet_names[0]).to_python(skip_empty_area=False)
+    book.close()
+    return sum(len(r) for r in rows)
+
+
 def normal(path: Path) -> int:
     book = openpyxl.load_workbook(path, data_only=True)
     return sum(
@@ -102,7 +112,8 @@ def normal(path: Path) -> int:
 
 
 def import_vs_read_only(rows: int = 10_000, units: int = 100) -> dict[str, float]:
-    """In a fresh temporary home: best openpyxl read_only (before and after) and one import."""
+    """In a fresh temporary home: best openpyxl read_only and calamine (before and after) and
+    one import."""
     home = Path(tempfile.mkdtemp(prefix="daihoi-bench-"))
     os.environ["DAIHOI_HOME"] = str(home)
     os.environ["DAIHOI_DATABASE_URL"] = f"sqlite:///{home / 'daihoi.sqlite'}"
@@ -114,10 +125,12 @@ def import_vs_read_only(rows: int = 10_000, units: int = 100) -> dict[str, float
     assert import_file(registry(home / "don-vi.xlsx", units)).accepted
     path = candidates(home / "nhan-su.xlsx", rows, units)
     t_ro1, _ = timed(lambda: read_only(path))
+    t_ca1, _ = timed(lambda: calamine(path))
     t_imp, outcome = timed(lambda: import_file(path, ImportOptions("DU")))
     assert outcome.accepted, [i.text() for i in outcome.issues[:5]]
+    t_ca2, _ = timed(lambda: calamine(path))
     t_ro2, _ = timed(lambda: read_only(path))
-    return {"read_only": min(t_ro1, t_ro2), "import": t_imp}
+    return {"read_only": min(t_ro1, t_ro2), "calamine": min(t_ca1, t_ca2), "import": t_imp}
 
 
 def main() -> None:
@@ -147,6 +160,7 @@ def main() -> None:
 
     t_ro, cells = timed(lambda: read_only(path))
     t_nm, _ = timed(lambda: normal(path))
+    t_ca, _ = timed(lambda: calamine(path))
     t_parse, parsed = timed(
         lambda: parse_form(open_workbook(path, get_settings().limits), load_form("nhan-su"))
     )
@@ -166,6 +180,7 @@ def main() -> None:
     print(f"  ({cells:,} cells)")
     line("openpyxl read_only (load + all values)", t_ro)
     line("openpyxl normal mode (load + all cells)", t_nm)
+    line("calamine (load + all values: the floor)", t_ca)
     line("daihoi parse (no database)", t_parse)
     line("daihoi import (new candidates, one transaction)", t_imp)
     line("daihoi re-import (every candidate updated)", t_re)

@@ -21,10 +21,12 @@ def write_report(
     out_dir: str | None = None,
     issue: bool = False,
     subtree: bool = False,
+    delegates: dict[str, int] | None = None,
 ) -> list[dict[str, Any]]:
-    """Render (or find in the archive) one kind of report and publish what was written."""
+    """Render (or find in the archive) one kind of report and publish what was written.
+    `delegates`: the figures of the kind delegates ({"total", "ex_officio", "base"})."""
     day = resolve_as_of(as_of)
-    files = render_reports(kind, scope, day, plan, issue, subtree, year, out_dir)
+    files = render_reports(kind, scope, day, plan, issue, subtree, year, out_dir, delegates)
     if files:
         publish_reports(files[0]["scope"], day, files)
     return files

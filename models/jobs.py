@@ -165,10 +165,10 @@ def note_progress(
 
 
 def beat(session: Session, *, owner: str, now: datetime) -> None:
-    """The owner's running jobs are still being worked on."""
+    """The owner's jobs, running or waiting their turn, are still being worked on."""
     session.execute(
         update(WebJob)
-        .where(WebJob.owner == owner, WebJob.state == JobState.RUNNING)
+        .where(WebJob.owner == owner, WebJob.state.in_([JobState.QUEUED, JobState.RUNNING]))
         .values(beat_at=now)
     )
 

@@ -18,6 +18,7 @@ class Candidate(Base):
     __tablename__ = "candidate"
     __table_args__ = (
         Index("uq_candidate_org_name_birth", "org_id", "name_key", "birth_date", unique=True),
+        Index("ix_candidate_org_active", "org_id", "active"),  # covering: status personnel
         CheckConstraint(
             "vote_pct IS NULL OR (vote_pct >= 0 AND vote_pct <= 100)", name="vote_pct_range"
         ),
@@ -59,6 +60,8 @@ class CandidateStep(Base):
     __tablename__ = "candidate_step"
     __table_args__ = (
         Index("uq_candidate_step_candidate_step", "candidate_id", "step", unique=True),
+        # covering: a candidate's latest step as of a date (status personnel)
+        Index("ix_candidate_step_candidate_passed", "candidate_id", "passed_on", "step"),
         CheckConstraint("step BETWEEN 1 AND 5", name="step_range"),
         CheckConstraint(
             "vote_pct IS NULL OR (vote_pct >= 0 AND vote_pct <= 100)", name="vote_pct_range"

@@ -36,6 +36,12 @@ class IntakeRecord(Base):
     letter_date: Mapped[date | None] = mapped_column(Date)
     error_path: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str | None] = mapped_column(String(120))
+    # One Vietnamese line for the register: why the file was refused, or what it did.
+    message: Mapped[str | None] = mapped_column(Text)
+    # The intake an undo reverses (`daihoi import --undo`).
+    undo_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("intake_record.id", ondelete="SET NULL")
+    )
 
 
 class ReportArchive(Base):
@@ -65,6 +71,10 @@ class ReportArchive(Base):
     )
     as_of: Mapped[date] = mapped_column(Date)
     plan: Mapped[str] = mapped_column(String(64))
+    # The version of the plan the report was judged by (NULL: archived before versions were kept).
+    plan_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_version.id", ondelete="RESTRICT")
+    )
     doc_type: Mapped[str] = mapped_column(String(8))
     number: Mapped[int | None] = mapped_column()
     term: Mapped[str] = mapped_column(String(16))

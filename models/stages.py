@@ -105,56 +105,55 @@ def _step_key_postgresql(element: step_key, compiler: Any, **kw: Any) -> str:
     )
 
 
-def _latest_steps_select(*, scope_path: str, as_of: date) -> AnySelect:
-    """Each candidate's latest step dated on or before as_of, as a step_key `k`."""
-    return (
-        select(
-            CandidateStep.candidate_id,
-            func.max(step_key(CandidateStep.passed_on, CandidateStep.step)).label("k"),
-        )
-        .join(Candidate, Candidate.id == CandidateStep.candidate_id)
-        .join(Organisation, Organisation.id == Candidate.org_id)
-        .where(at_or_under(scope_path), CandidateStep.passed_on <= as_of)
-        .group_by(CandidateStep.candidate_id)
-    )
-
-
-def _latest_steps(*, scope_path: str, as_of: date) -> Any:
-    """_latest_steps_select as a subquery."""
-    return _latest_steps_select(scope_path=scope_path, as_of=as_of).subquery()
-
-
 def _step_of(key: Any) -> Any:
     """The step number of a step_key (0 for a candidate with no step by as_of)."""
     return func.coalesce(cast(func.substr(key, 11, 1), Integer), 0)
 
 
-def personnel_query(*, scope_path: str, as_of: date) -> AnySelect:
-    """Per unit: active candidates, Σ step as of the date, and how many are at step 5."""
-    cur = _latest_steps(scope_path=scope_path, as_of=as_of)
-    step = _step_of(cur.c.k)
+def _current_steps(*, scope_path: str, as_of: date) -> Any:
+    """Each active candidate in scope with its unit and its latest step dated on or before
+    as_of, as a step_key `k` (NULL for none): one pass from the scope's organisations through
+    candidate (org_id, active) to candidate_step (candidate_id, passed_on, step), both covering
+    indexes (migration 0013); a CTE."""
+    latest = (
+        select(func.max(step_key(CandidateStep.passed_on, CandidateStep.step)))
+        .where(CandidateStep.candidate_id == Candidate.id, CandidateStep.passed_on <= as_of)
+        .correlate(Candidate)
+        .scalar_subquery()
+    )
     return (
         select(
-            Candidate.org_id.label("id"),
-            func.count().label("candidates"),
-            func.sum(step).label("step_sum"),
-            func.sum(_flag(step == 5)).label("passed"),
+            Candidate.id.label("candidate_id"),
+            Candidate.org_id.label("org_id"),
+            latest.label("k"),
         )
-        .join(Organisation, Organisation.id == Candidate.org_id)
-        .outerjoin(cur, cur.c.candidate_id == Candidate.id)
+        .select_from(Organisation)
+        .join(Candidate, Candidate.org_id == Organisation.id)
         .where(at_or_under(scope_path), Candidate.active.is_(True))
-        .group_by(Candidate.org_id)
+        .cte("current_step")
     )
 
 
+def personnel_query(*, scope_path: str, as_of: date) -> AnySelect:
+    """Per unit: active candidates, Σ step as of the date, and how many are at step 5."""
+    cur = _current_steps(scope_path=scope_path, as_of=as_of)
+    step = _step_of(cur.c.k)
+    return select(
+        cur.c.org_id.label("id"),
+        func.count().label("candidates"),
+        func.sum(step).label("step_sum"),
+        func.sum(_flag(step == 5)).label("passed"),
+    ).group_by(cur.c.org_id)
+
+
 def candidates_query(*, scope_path: str, as_of: date) -> CompoundSelect[Any]:
-    """The personnel rule's inputs in one statement, the latest steps computed once (a CTE
-    used twice). Rows with `step` NULL: per unit, its active candidates counted and their
-    steps as of the date summed. Rows with a `step`: one per active candidate — its step as of
-    the date (0 when none), the date of that step (ISO text on both databases; for step 5 the
-    day it passed), its birth date and category flags. Step-5 rows are the passed candidates,
-    the others the pipeline (decision support's feasibility)."""
-    cur = _latest_steps_select(scope_path=scope_path, as_of=as_of).cte("latest_step")
+    """The personnel rule's inputs in one statement, each active candidate's latest step
+    computed once (a CTE used twice). Rows with `step` NULL: per unit, its active candidates
+    counted and their steps as of the date summed. Rows with a `step`: one per active
+    candidate — its step as of the date (0 when none), the date of that step (ISO text on both
+    databases; for step 5 the day it passed), its birth date and category flags. Step-5 rows
+    are the passed candidates, the others the pipeline (decision support's feasibility)."""
+    cur = _current_steps(scope_path=scope_path, as_of=as_of)
     step = _step_of(cur.c.k)
     postgrad = or_(
         *[
@@ -163,25 +162,18 @@ def candidates_query(*, scope_path: str, as_of: date) -> CompoundSelect[Any]:
             for prefix in POSTGRADUATE_PREFIXES
         ]
     )
-    in_scope = (at_or_under(scope_path), Candidate.active.is_(True))
-    per_unit = (
-        select(
-            Candidate.org_id.label("id"),
-            func.count().label("candidates"),
-            func.sum(step).label("step_sum"),
-            null().label("passed_on"),
-            cast(null(), Integer).label("step"),
-            cast(null(), Date).label("birth_date"),
-            *(cast(null(), Integer).label(f) for f in PASSED_FLAGS),
-        )
-        .join(Organisation, Organisation.id == Candidate.org_id)
-        .outerjoin(cur, cur.c.candidate_id == Candidate.id)
-        .where(*in_scope)
-        .group_by(Candidate.org_id)
-    )
+    per_unit = select(
+        cur.c.org_id.label("id"),
+        func.count().label("candidates"),
+        func.sum(step).label("step_sum"),
+        null().label("passed_on"),
+        cast(null(), Integer).label("step"),
+        cast(null(), Date).label("birth_date"),
+        *(cast(null(), Integer).label(f) for f in PASSED_FLAGS),
+    ).group_by(cur.c.org_id)
     passed = (
         select(
-            Candidate.org_id,
+            cur.c.org_id,
             literal(0),
             literal(0),
             func.substr(cur.c.k, 1, 10),
@@ -192,9 +184,8 @@ def candidates_query(*, scope_path: str, as_of: date) -> CompoundSelect[Any]:
             _flag(func.lower(func.trim(Candidate.ethnicity)) != "kinh"),
             _flag(postgrad),
         )
-        .join(Organisation, Organisation.id == Candidate.org_id)
-        .outerjoin(cur, cur.c.candidate_id == Candidate.id)
-        .where(*in_scope)
+        .select_from(cur)
+        .join(Candidate, Candidate.id == cur.c.candidate_id)
     )
     return union_all(per_unit, passed)
 

@@ -50,6 +50,8 @@ class Attendance(Base):
             "uq_attendance_session_org_person", "session_id", "org_id", "person_key", unique=True
         ),
         Index("ix_attendance_org_id", "org_id"),
+        # covering: status training
+        Index("ix_attendance_org_role_presence", "org_id", "role", "presence", "session_id"),
     )
 
     session_id: Mapped[int] = mapped_column(ForeignKey("training_session.id", ondelete="RESTRICT"))

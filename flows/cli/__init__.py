@@ -17,6 +17,7 @@ from flows.cli import (
     demo,
     draft,
     intake,
+    intake_list,
     maintenance,
     override,
     report,
@@ -131,6 +132,7 @@ for module in (
     override,
     maintenance,
     intake,
+    intake_list,
     users,
     web,
 ):

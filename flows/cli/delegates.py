@@ -15,7 +15,7 @@ from flows.cli.common import OrgOption, console, open_database, scope_or_fail
 from models.db import read_session
 from tasks.core.errors import UsageError, UserError
 from tasks.core.text import vn_int
-from tasks.status.delegates import Allocation, delegate_allocation, method_sentence
+from tasks.status.delegates import Allocation, Figures, delegate_allocation, method_sentence
 
 TotalOption = Annotated[
     int, typer.Option("--total", help="Tổng số đại biểu của đại hội (T).", show_default=False)
@@ -74,9 +74,8 @@ def delegates(
     engine = open_database()
     with read_session(engine) as session:
         scope = scope_or_fail(session, org)
-        allocation = delegate_allocation(
-            session, scope=scope, total=total, ex_officio=ex_officio, base=base
-        )
+        figures = Figures(total, ex_officio, base)
+        allocation = delegate_allocation(session, scope=scope, figures=figures)
     if out is not None:
         from tasks.intake.exports.delegates import write_delegates_export
 

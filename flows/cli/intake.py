@@ -1,4 +1,5 @@
-"""`daihoi forms`, `daihoi import` and `daihoi export status`: Excel in and out (no Prefect)."""
+"""`daihoi forms`, `daihoi import` (flows.cli.importing) and `daihoi export status`: Excel in and
+out (no Prefect)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 
 from flows.cli.common import console, err_console, open_database, optional_date, scope_or_fail
 from flows.cli.draft import export_tiep_thu_command
+from flows.cli.importing import import_
 from models.db import read_session
 from models.enums import IntakeState
 from tasks.core.errors import UsageError, UserError, os_error_text
 
 if TYPE_CHECKING:  # openpyxl and pandas load only when a command needs them
-    from tasks.intake.receive import FileOutcome
+    pass
 
 export_app = typer.Typer(
     help="Xuất số liệu ra Excel.\n\nVí dụ: daihoi export status --out tien-do.xlsx",
@@ -96,103 +96,6 @@ def forms(
         err_console.print(f"[yellow]Lưu ý:[/] {escape(note)}", highlight=False, soft_wrap=True)
 
 
-def import_(
-    files: Annotated[list[Path], typer.Argument(help="Các tệp .xlsx, nhập theo thứ tự đã cho.")],
-    org: Annotated[
-        str | None,
-        typer.Option(
-            "--org", help="Mã đơn vị gửi (mặc định: theo _meta của tệp, hoặc đơn vị gốc)."
-        ),
-    ] = None,
-    so_van_ban: Annotated[
-        str | None,
-        typer.Option("--so-van-ban", help="Số văn bản góp ý của đơn vị (biểu mẫu gop-y)."),
-    ] = None,
-    ngay: Annotated[
-        str | None, typer.Option("--ngay", help="Ngày văn bản (dd/mm/yyyy hoặc YYYY-MM-DD).")
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Nhập cả khi biểu mẫu đã cũ hơn dữ liệu hiện có.")
-    ] = False,
-) -> None:
-    """Nhập các biểu mẫu Excel đơn vị gửi về; mỗi tệp hoặc được nhận toàn bộ hoặc bị từ chối toàn bộ.
-
-    Tệp bị từ chối được ghi kèm tệp lỗi <tên>_loi.xlsx bên cạnh, đánh dấu từng ô sai.
-
-    Ví dụ: daihoi import nhan-su_CB-THPT-LQD.xlsx --org CB-THPT-LQD
-    """
-    from tasks.intake.receive import ImportOptions, import_file
-
-    letter_date = optional_date(ngay, "--ngay")
-    engine = open_database()
-    options = ImportOptions(
-        sender_code=org, letter_number=so_van_ban, letter_date=letter_date, force=force
-    )
-    outcomes: list[FileOutcome] = []
-    if len(files) > 1:
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            console=err_console,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("Đang nhập", total=len(files))
-            for path in files:
-                progress.update(task, description=f"Đang nhập {path.name}")
-                outcomes.append(import_file(path, options, engine=engine))
-                progress.advance(task)
-    else:
-        outcomes = [import_file(path, options, engine=engine) for path in files]
-    for outcome in outcomes:
-        _report(outcome)
-    if len(outcomes) > 1 or outcomes[0].state is not IntakeState.REJECTED:
-        console.print(_summary(outcomes))
-    if any(o.state is IntakeState.REJECTED for o in outcomes):
-        raise typer.Exit(1)
-
-
-def _report(outcome: FileOutcome) -> None:
-    name = escape(outcome.path.name)
-    if outcome.state is IntakeState.REJECTED:
-        err_console.print(f"[bold red]Lỗi:[/] {escape(outcome.message or name)}", highlight=False)
-        if len(outcome.issues) > 1 or outcome.issues[0].message != outcome.message:
-            for issue in outcome.errors:
-                err_console.print(f"  - {escape(issue.text())}", highlight=False, soft_wrap=True)
-        if outcome.error_workbook:
-            err_console.print(
-                f"  Tệp lỗi để đơn vị sửa và gửi lại: {escape(str(outcome.error_workbook))}",
-                highlight=False,
-            )
-    elif outcome.state is IntakeState.DUPLICATE:
-        console.print(f"{escape(outcome.message or name)}", highlight=False)
-    for issue in outcome.warnings:
-        err_console.print(
-            f"  [yellow]Cảnh báo:[/] {escape(issue.text())}", highlight=False, soft_wrap=True
-        )
-
-
-def _summary(outcomes: list[FileOutcome]) -> Table:
-    table = Table(title="Kết quả nhập")
-    for label, justify in (
-        ("Tệp", "left"),
-        ("Đơn vị", "left"),
-        ("Biểu mẫu", "left"),
-        ("Số dòng", "right"),
-        ("Trạng thái", "left"),
-    ):
-        table.add_column(label, justify=justify)  # type: ignore[arg-type]
-    for o in outcomes:
-        table.add_row(
-            escape(o.path.name),
-            escape(o.sender or "—"),
-            o.form or "—",
-            str(o.rows),
-            STATE_TEXT[o.state] + (f" ({len(o.errors)} lỗi)" if o.errors else ""),
-        )
-    return table
-
-
 @export_app.command("status")
 def export_status(
     out: Annotated[Path, typer.Option("--out", help="Tệp .xlsx ghi ra.")],
@@ -221,7 +124,7 @@ def export_status(
     try:
         write_status_export(doc, out)
     except OSError as e:
-        raise UserError(f"Không ghi được tệp '{out}': {e.strerror}") from e
+        raise UserError(f"Không ghi được tệp '{out}': {os_error_text(e)}.") from e
     console.print(
         f"Đã xuất tiến độ {len(doc['units'])} đơn vị của {escape(scope.code)}: {escape(str(out))}",
         highlight=False,

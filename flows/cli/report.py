@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from flows.cli.common import console, open_database, optional_date, scope_or_fail
+from flows.cli.common import console, err_console, open_database, optional_date, scope_or_fail
 from tasks.core.errors import UsageError
+from tasks.status.delegates import Figures
 from tasks.status.present import default_as_of
 
-KIND_HELP = "progress | personnel | inspections | feedback | training | targets | reminders"
+KIND_HELP = (
+    "progress | personnel | inspections | feedback | training | targets | reminders | delegates"
+)
+
+
+def delegate_figures(
+    kind: str, total: int | None, ex_officio: int | None, base: int | None
+) -> Figures | None:
+    """--total, --ex-officio and --base: the kind `delegates` needs T; no other kind takes them."""
+    if kind != "delegates":
+        if (total, ex_officio, base) != (None, None, None):
+            raise UsageError("--total, --ex-officio, --base chỉ dùng cho báo cáo delegates.")
+        return None
+    if total is None:
+        raise UsageError("Báo cáo delegates cần --total T (tổng số đại biểu của đại hội).")
+    return Figures(total, 0 if ex_officio is None else ex_officio, 1 if base is None else base)
 
 
 def report(
@@ -49,11 +66,27 @@ def report(
         bool,
         typer.Option("--prefect", help="Chạy qua Prefect (luồng write_report) thay vì trực tiếp."),
     ] = False,
+    total: Annotated[
+        int | None,
+        typer.Option("--total", help="delegates: tổng số đại biểu của đại hội (T)."),
+    ] = None,
+    ex_officio: Annotated[
+        int | None,
+        typer.Option("--ex-officio", help="delegates: số đại biểu đương nhiên (E, mặc định 0)."),
+    ] = None,
+    base: Annotated[
+        int | None,
+        typer.Option(
+            "--base", help="delegates: số đại biểu cơ bản mỗi đơn vị trực thuộc (b, mặc định 1)."
+        ),
+    ] = None,
 ) -> None:
     """Soạn báo cáo Word theo thể thức văn bản của Đảng (Hướng dẫn 36-HD/VPTW).
 
     Không có --issue: bản dự thảo, số để trống. Có --issue: lấy số tiếp theo trong sổ văn bản.
     Dữ liệu, mẫu và ngày không đổi thì trả lại đúng tệp đã lưu (cùng số, cùng nội dung).
+
+    delegates (Bảng phân bổ số lượng đại biểu) cần --total T, và --ex-officio E, --base b nếu có.
 
     Ví dụ: daihoi report progress --org DU-SGDDT --as-of 15/03/2025 --issue
     """
@@ -63,6 +96,7 @@ def report(
 
     if kind not in KINDS:
         raise UsageError(f"Loại báo cáo '{kind}' không có. Các loại: {', '.join(KINDS)}.")
+    figures = delegate_figures(kind, total, ex_officio, base)
     day = optional_date(as_of)
     engine = open_database()
     with read_session(engine) as session:
@@ -80,6 +114,7 @@ def report(
             "out_dir": str(out) if out else None,
             "issue": issue,
             "subtree": subtree,
+            "delegates": asdict(figures) if figures else None,
         }
         with console.status("Đang soạn báo cáo qua Prefect (write_report)…"):
             files = run_flow("report", params)
@@ -94,16 +129,32 @@ def report(
             out_dir=out,
             issue=issue,
             subtree=subtree,
+            delegates=figures,
         )
     if not results:
         console.print(
             f"Không có đơn vị nào quá hạn đến ngày {day:%d/%m/%Y}: không cần công văn đôn đốc."
         )
         return
+    problems = [r.problem for r in results if r.problem]
     for r in results:
-        number = f"số {r.number}" if r.number is not None else "dự thảo"
-        note = " — đã có trong lưu trữ, không cấp số mới" if r.reused else ""
-        console.print(f"{r.path} ({number}){note}", highlight=False)
+        if r.problem:
+            continue
+        console.print(
+            f"{r.path} {_number_note(r.number, r.reused)}", highlight=False, soft_wrap=True
+        )
+    for line in problems:
+        err_console.print(line, highlight=False, soft_wrap=True)
+    if problems:
+        raise typer.Exit(1)
+
+
+def _number_note(number: int | None, reused: bool) -> str:
+    """'số N' or 'dự thảo', and whether the file came from the archive (a draft never takes a
+    number, so only an issued one says no new number was taken)."""
+    if number is None:
+        return "(dự thảo) — đã có trong lưu trữ" if reused else "(dự thảo)"
+    return f"(số {number}) — đã có trong lưu trữ, không cấp số mới" if reused else f"(số {number})"
 
 
 so_van_ban = typer.Typer(

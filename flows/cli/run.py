@@ -101,6 +101,15 @@ def run_flow(name: str, params: dict[str, Any]) -> Any:
 def check_flow_params(flow_name: str, org: str | None, day: date | None, plan: str | None) -> None:
     """What a flow would fail on later, checked before Prefect starts: the scope (an unknown
     code, or no units yet) and the plan."""
+    if flow_name == "intake":  # --org: only that unit's inbox folder; unknown is exit 2
+        if plan is not None:
+            raise UsageError("Luồng 'intake' không nhận --plan.")
+        if org is not None:
+            from models.db import read_session
+
+            with read_session() as session:
+                scope_or_fail(session, org)
+        return
     if flow_name not in SCOPED:
         if org is not None or plan is not None:
             raise UsageError(f"Luồng '{flow_name}' không nhận --org hay --plan.")
@@ -143,6 +152,8 @@ def run(
         params = {"scope": org, "as_of": day}
         if flow_name != "reminders":
             params["plan"] = plan
+    elif flow_name == "intake" and org is not None:
+        params = {"org": org.upper()}
     started = time.perf_counter()
     with console.status(f"Đang chạy luồng {FLOWS[flow_name][1]}…"):
         result = run_flow(flow_name, params)
@@ -168,9 +179,30 @@ def print_result(flow_name: str, result: Any, seconds: float) -> None:
             f"{vn_int(s['overdue'])} quá hạn, {vn_int(s['at_risk'])} sắp hạn "
             f"(ngày {date.fromisoformat(result['as_of']):%d/%m/%Y})."
         )
+    elif flow_name == "intake" and isinstance(result, dict) and "intake_ids" in result:
+        print_intake(result)
     elif result is not None:
         console.print(result)
     console.print(f"Xong luồng {FLOWS[flow_name][1]} trong {vn_decimal(seconds)} giây.")
+
+
+def print_intake(result: dict[str, Any]) -> None:
+    """The register's rows of the files the intake flow handled, then its counts."""
+    from flows.cli.intake_list import print_register
+    from models.db import read_session
+    from tasks.intake.register import intake_register
+
+    if not result["intake_ids"]:
+        console.print("Hộp thư đến không có tệp nào chờ nhập.")
+        return
+    with read_session() as session:
+        entries = intake_register(session, ids=result["intake_ids"])
+    print_register(entries, title="Các tệp vừa xử lý")
+    console.print(
+        f"{vn_int(result['files'])} tệp: {vn_int(result['accepted'])} đã nhận, "
+        f"{vn_int(result['duplicate'])} trùng, {vn_int(result['rejected'])} bị từ chối; "
+        f"{vn_int(result['rows'])} dòng, {vn_int(result['errors'])} lỗi."
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -7,9 +7,10 @@ from pathlib import Path
 import typer
 
 from flows.cli.common import console
-from models.db import get_engine
+from models.db import get_engine, write_session
 from models.migrate import upgrade
 from models.settings import EXAMPLE_TOML, get_settings
+from tasks.core.plans import sync_plans
 
 
 def prepare_home() -> Path | None:
@@ -41,6 +42,9 @@ def init() -> None:
         console.print(f"Đã tạo cơ sở dữ liệu (phiên bản {after}): {url}")
     else:
         console.print(f"Đã nâng cấp cơ sở dữ liệu {before} → {after}: {url}")
+    with write_session(get_engine(), changes_data=False) as session:
+        plans = sync_plans(session)
+    console.print(f"Kế hoạch đã ghi vào cơ sở dữ liệu: {', '.join(sorted(plans))}")
 
 
 def register(app: typer.Typer) -> None:

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from flows.cli.common import console, open_database
+from flows.prefect_env import prepare_prefect_env
 
 
 def web(
@@ -31,6 +32,8 @@ def web(
     console.print(
         f"Ứng dụng web: http://{shown}:{port}/  (Ctrl+C để dừng)", highlight=False, soft_wrap=True
     )
+    # Background jobs run flows in this process: Prefect's home and quiet before it loads.
+    prepare_prefect_env()
     # By its import string: flows.cli never imports flows.web (the two front ends stay apart).
     uvicorn.run("flows.web:create_app", factory=True, host=host, port=port, log_level="warning")
 

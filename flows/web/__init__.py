@@ -29,6 +29,7 @@ from flows.web.routes import (
     gop_y,
     home,
     jobs,
+    reminders,
     reports,
     units,
 )
@@ -82,7 +83,20 @@ def create_app(
     # Jobs a process that is gone left unfinished are failed before this one takes new ones.
     app.state.jobs = JobRunner(app.state.engine, app.state.clock)
     app.state.jobs.sweep()
-    for module in (auth, home, dashboard, units, forms, api, audit, accounts, reports, gop_y, jobs):
+    for module in (
+        auth,
+        home,
+        dashboard,
+        units,
+        forms,
+        api,
+        audit,
+        accounts,
+        reports,
+        reminders,
+        gop_y,
+        jobs,
+    ):
         app.include_router(module.router)
     app.mount(
         "/static", StaticFiles(directory=str(files("templates") / "web" / "static")), "static"
@@ -91,7 +105,10 @@ def create_app(
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _http_error)
     # Outermost last: headers on every answer, then the origin check, then the body limit.
-    app.add_middleware(BodyLimit, limit_for=limits(settings.web_max_form_bytes))
+    app.add_middleware(
+        BodyLimit,
+        limit_for=limits(settings.web_max_form_bytes, {gop_y.UPLOAD_PATH: gop_y.UPLOAD_LIMIT}),
+    )
     app.add_middleware(CrossSiteGuard)
     app.add_middleware(SecurityHeaders)
     return app

@@ -143,8 +143,9 @@ class JobRunner:
             result = self._execute(job)
         except job_flows.JobFailed as e:
             self._fail(job_id, e.message)
-        except Exception:
-            log.exception("job %d failed", job_id)
+        except Exception as e:
+            # The type only: an error's text may quote a cell or a name (no personal data in logs).
+            log.error("job %d failed: %s", job_id, type(e).__name__)
             self._fail(job_id, job_flows.FAILED_TEXT)
         else:
             with write_session(self.engine, changes_data=False) as session:

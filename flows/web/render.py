@@ -43,6 +43,7 @@ REPORT_KINDS = {
     "training": "Báo cáo kết quả tập huấn",
     "targets": "Báo cáo thực hiện chỉ tiêu",
     "reminders": "Công văn đôn đốc",
+    "delegates": "Bảng phân bổ số lượng đại biểu",
 }
 LEVELS = {
     "tren-co-so": "Cấp trên cơ sở",

@@ -12,7 +12,10 @@ from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
+from models.enums import Stage
+from models.plan import store_plan_versions
 from tasks.core.errors import UserError
 
 Level = Literal["duoi-co-so", "co-so", "tren-co-so"]
@@ -148,3 +151,33 @@ def choose_plan(name: str | None, as_of: date) -> Plan:
     ordered = sorted(plans.values(), key=lambda p: p.effective_from)
     eligible = [p for p in ordered if p.effective_from <= as_of]
     return eligible[-1] if eligible else ordered[0]
+
+
+def _version_row(plan: Plan) -> dict[str, Any]:
+    """A plan as its plan_version row with its plan_milestone rows (one per stage and level)."""
+    return {
+        "name": plan.name,
+        "framework": plan.framework,
+        "effective_from": plan.effective_from,
+        "sha256": plan.sha256,
+        "body": plan.model_dump(mode="json", exclude={"sha256"}),
+        "milestones": [
+            {
+                "stage": Stage(stage),
+                "level": level,
+                "due_date": rule.date,
+                "offset_days": rule.offset_days,
+                "source": rule.source,
+            }
+            for stage, rules in plan.milestones.items()
+            for level, rule in rules.items()
+        ],
+    }
+
+
+def sync_plans(session: Session) -> dict[str, int]:
+    """Write the packaged plans into plan_version/plan_milestone (a changed plan file is a new
+    version; stored versions are kept as they were); the current version's id by plan name."""
+    plans = packaged_plans()
+    ids = store_plan_versions(session, [_version_row(p) for p in plans.values()])
+    return {name: ids[(name, plan.sha256)] for name, plan in plans.items()}

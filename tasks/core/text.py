@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Combining tone marks: huyền, hỏi, ngã, sắc, nặng.
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
@@ -16,6 +17,7 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
+@lru_cache(maxsize=8192)  # names are made of few words: nguyễn, văn, thị …
 def _move_tones(word: str) -> str:
     """Take a word's tone mark off its vowel and put it at the end, so placements compare equal."""
     decomposed = unicodedata.normalize("NFD", word)

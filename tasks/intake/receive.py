@@ -1,120 +1,84 @@
 """One file end to end: limits, form and sender, duplicate and stale checks, validation, the
-form's importer in one transaction, the intake record and the error workbook."""
+form's importer in one transaction, the changes it makes (confirmed when it removes much), the
+intake record, the kept copy and the error workbook.
+
+The functions the command line and the web share: `preview_file` (a dry run: what the file
+would do, nothing written), `import_file` (accept, with `ImportOptions(confirm=True)` after a
+confirmation), `tasks.intake.undo.undo_intake`, `tasks.intake.register.intake_register`."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from models.db import get_engine, read_session, write_with_retry
 from models.enums import IntakeState
-from models.org import Organisation
-from models.queries import OrgRef, UnknownOrganisation, find_org, find_root
-from models.records import IntakeRecord
+from models.queries import OrgRef, UnknownOrganisation, find_root
 from models.settings import get_settings
 from tasks.core.dates import today
+from tasks.core.errors import os_error_text
 from tasks.intake.forms.common import FormImporter, ImportContext, ImportOutcome
 from tasks.intake.forms.registry import get_importer
-from tasks.intake.pipeline.error_workbook import error_workbook_path, write_error_workbook
+from tasks.intake.identify import (
+    NO_SENDER_MESSAGE,
+    base_version,
+    find_sender,
+    other_sender_message,
+    recognise,
+    registry_empty,
+)
 from tasks.intake.pipeline.issues import Issue, error
 from tasks.intake.pipeline.limits import FileRefused
 from tasks.intake.pipeline.outcome import FileOutcome, ImportOptions, file_sha256, sort_issues
-from tasks.intake.pipeline.spec import FormSpec, all_forms, form_for_sheets
+from tasks.intake.pipeline.spec import FormSpec
 from tasks.intake.pipeline.validate import ParsedForm, parse_form
 from tasks.intake.pipeline.workbook import Workbook, open_workbook
-from tasks.intake.versions import find_duplicate, latest_version, supersede_earlier
+from tasks.intake.preview import UnitChange, compare, confirmation_message, snapshot
+from tasks.intake.records import add_record, refuse, rejected, set_record
+from tasks.intake.stale import stale_issue
+from tasks.intake.store import keep_file
+from tasks.intake.versions import accepted_for_other_sender, find_duplicate, supersede_earlier
 
-__all__ = ["STALE_MESSAGE", "FileOutcome", "ImportOptions", "import_file"]
-
-STALE_MESSAGE = "Dữ liệu đã thay đổi kể từ khi tải biểu mẫu; hãy tải biểu mẫu mới"
+__all__ = ["FileOutcome", "ImportOptions", "import_file", "preview_file"]
 
 
 class _Rejected(Exception):
     """Raised inside the write transaction to roll it back."""
 
-    def __init__(self, issues: list[Issue], outcome: ImportOutcome | None = None) -> None:
+    def __init__(self, issues: list[Issue], *, stale: bool = False) -> None:
         super().__init__("rejected")
         self.issues = issues
-        self.outcome = outcome
+        self.stale = stale
 
 
-def _recognise(wb: Workbook) -> FormSpec:
-    """The form of a workbook: `_meta` (form, version), else its sheet names (rule 1)."""
-    forms = all_forms()
-    if wb.meta is not None and wb.meta.get("form"):
-        name = wb.meta["form"].strip()
-        spec = forms.get(name)
-        if spec is None:
-            raise FileRefused(
-                f"Biểu mẫu '{name}' không được hỗ trợ; các biểu mẫu: " + ", ".join(sorted(forms))
-            )
-        version = wb.meta.get("version", "").strip()
-        if version != str(spec.version):
-            code = wb.meta.get("org_code") or "<mã đơn vị>"
-            raise FileRefused(
-                f"Biểu mẫu '{name}' phiên bản '{version or '?'}' không còn dùng được: phiên bản "
-                f"hiện hành là {spec.version}. Hãy tải biểu mẫu mới "
-                f"(daihoi forms {name} --org {code})."
-            )
-        return spec
-    spec = form_for_sheets(wb.sheet_names)
-    if spec is None:
-        names = ", ".join(f"'{s.main.name}'" for s in forms.values())
-        raise FileRefused(
-            f"Tệp '{wb.path.name}' không phải biểu mẫu nào đã biết (không có sheet {names})"
-        )
-    return spec
+class _Unconfirmed(Exception):
+    """The file would remove more than half of a unit's rows: rolled back, asks for --yes."""
+
+    def __init__(self, result: ImportOutcome, changes: list[UnitChange]) -> None:
+        super().__init__("unconfirmed")
+        self.result = result
+        self.changes = changes
 
 
-def _registry_empty(session: Session) -> bool:
-    return session.scalar(select(Organisation.id).limit(1)) is None
+class _DryRun(Exception):
+    """A dry run's transaction ends here, rolled back: what the file would have done."""
+
+    def __init__(self, result: ImportOutcome | None, changes: list[UnitChange]) -> None:
+        super().__init__("dry run")
+        self.result = result
+        self.changes = changes
 
 
-def _sender(session: Session, wb: Workbook, opts: ImportOptions) -> OrgRef | None:
-    """The sender: the transport's, checked against `_meta.org_code`; else `_meta`; else root."""
-    meta_code = (wb.meta or {}).get("org_code", "").strip().upper() or None
-    code = opts.sender_code.strip().upper() if opts.sender_code else None
-    if code and meta_code and code != meta_code:
-        raise FileRefused(
-            f"Biểu mẫu được tải cho đơn vị '{meta_code}' nhưng được gửi từ đơn vị '{code}'"
-        )
-    code = code or meta_code
-    try:
-        if code:
-            return find_org(session, code=code)
-        return find_root(session) if opts.default_to_root else None
-    except UnknownOrganisation as e:
-        if _registry_empty(session):
-            return None
-        raise FileRefused(f"Không tìm thấy đơn vị gửi có mã '{code}'") from e
-
-
-def _base_version(wb: Workbook) -> int | None:
-    if wb.meta is None or "base_version" not in wb.meta:
-        return None
-    text = wb.meta["base_version"].strip()
-    return int(text) if text.isdigit() else 0
-
-
-def _record(session: Session, *, path: Path, sha: str, state: IntakeState, **values: Any) -> int:
-    rec = IntakeRecord(
-        sha256=sha,
-        file_name=path.name[:300],
-        state=state,
-        actor=get_settings().actor_name[:120],
-        **values,
-    )
-    session.add(rec)
-    session.flush()
-    return rec.id
-
-
-def _finish(engine: Engine, intake_id: int, **values: Any) -> None:
-    stmt = update(IntakeRecord).where(IntakeRecord.id == intake_id).values(**values)
-    write_with_retry(lambda s: s.execute(stmt), engine=engine)
+def preview_file(
+    path: Path, opts: ImportOptions | None = None, *, engine: Engine | None = None
+) -> FileOutcome:
+    """What importing the file would do (state, issues, rows added / changed / removed per
+    unit, whether it needs confirmation), computed in a transaction rolled back: nothing is
+    written, not even an intake record or an error workbook."""
+    return import_file(path, replace(opts or ImportOptions(), dry_run=True), engine=engine)
 
 
 def import_file(
@@ -123,78 +87,124 @@ def import_file(
     """Import one workbook all-or-nothing; validation problems are returned, never raised."""
     opts = opts or ImportOptions()
     engine = engine or get_engine()
-    settings = get_settings()
     path = Path(path)
-    outcome = FileOutcome(path=path, state=IntakeState.REJECTED)
+    outcome = FileOutcome(path=path, state=IntakeState.REJECTED, dry_run=opts.dry_run)
     try:
         outcome.sha256 = file_sha256(path)
     except OSError as e:
-        outcome.message = f"Không đọc được tệp '{path.name}': {e.strerror}"
-        outcome.issues = [error(outcome.message)]
-        return outcome
-
+        return refuse(None, outcome, f"Không đọc được tệp '{path.name}': {os_error_text(e)}", opts)
     try:
-        wb = open_workbook(path, settings.limits)
-        spec = _recognise(wb)
+        wb = open_workbook(path, get_settings().limits)
+        spec = recognise(wb)
         outcome.form = spec.form
         importer = get_importer(spec.form)
         if importer is None:
             raise FileRefused(f"Chưa hỗ trợ nhập biểu mẫu '{spec.form}'")
         with read_session(engine) as s:
-            sender = _sender(s, wb, opts)
-            if sender is None and _registry_empty(s):
+            sender = find_sender(s, wb, opts)
+            if sender is None and registry_empty(s):
                 if importer.needs_sender:
                     raise FileRefused(
                         "Chưa có đơn vị nào: hãy nhập danh sách tổ chức đảng (biểu mẫu don-vi) trước"
                     )
             elif sender is None:
-                raise FileRefused(
-                    "Không xác định được đơn vị gửi: hãy đặt tệp trong thư mục inbox/<mã đơn vị>/ "
-                    "hoặc dùng --org"
-                )
+                raise FileRefused(NO_SENDER_MESSAGE)
     except FileRefused as e:
-        return _refuse(engine, outcome, e.message, opts)
-
+        return refuse(engine, outcome, e.message, opts)
     outcome.sender = sender.code if sender else None
-    intake_id = write_with_retry(
-        lambda s: _record(
-            s,
-            path=path,
-            sha=outcome.sha256,
-            state=IntakeState.RECEIVED,
-            form=spec.form,
-            form_version=spec.version,
-            sender_org_id=sender.id if sender else None,
-        ),
-        engine=engine,
-    )
-    outcome.intake_id = intake_id
+    return _validate_and_write(engine, outcome, wb, spec, importer, sender, opts)
 
+
+def _validate_and_write(
+    engine: Engine,
+    outcome: FileOutcome,
+    wb: Workbook,
+    spec: FormSpec,
+    importer: FormImporter,
+    sender: OrgRef | None,
+    opts: ImportOptions,
+) -> FileOutcome:
+    settings = get_settings()
+    if not opts.dry_run:
+        outcome.intake_id = write_with_retry(
+            lambda s: add_record(
+                s,
+                path=outcome.path,
+                sha=outcome.sha256,
+                state=IntakeState.RECEIVED,
+                form=spec.form,
+                form_version=spec.version,
+                sender_org_id=sender.id if sender else None,
+                undo_of_id=opts.undo_of,
+                actor=opts.actor,
+            ),
+            engine=engine,
+        )
     parsed = parse_form(wb, spec)
     ctx = ImportContext(
         sender=sender,
         sha256=outcome.sha256,
-        file_name=path.name,
-        actor=settings.actor_name,
+        file_name=outcome.path.name,
+        actor=opts.actor or settings.actor_name,
         term=settings.term,
         received_on=opts.received_on or today(),
-        intake_id=intake_id,
+        intake_id=outcome.intake_id or 0,
         meta=wb.meta,
         letter_number=opts.letter_number,
         letter_date=opts.letter_date,
         force=opts.force,
     )
+
     try:
         # Busy or conflicting: the whole transaction again; a rejection is never retried.
         result = write_with_retry(
-            lambda s: _import(s, ctx, wb, spec, importer, parsed), engine=engine
+            lambda s: _import(s, ctx, wb, spec, importer, parsed, opts), engine=engine
         )
     except _Rejected as r:
-        return _rejected(engine, outcome, wb, r, opts)
+        return _rejected_outcome(engine, outcome, r, opts)
+    except _Unconfirmed as u:
+        outcome.changes, outcome.needs_confirmation = u.changes, True
+        outcome.rows = u.result.rows
+        why = confirmation_message(u.changes)
+        return rejected(engine, outcome, [error(why)], opts, message=why)
+    except _DryRun as d:
+        return _dry_outcome(outcome, parsed, d)
+    return _accepted_outcome(engine, outcome, parsed, result)
 
+
+def _rejected_outcome(
+    engine: Engine, outcome: FileOutcome, r: _Rejected, opts: ImportOptions
+) -> FileOutcome:
+    errors = [i for i in r.issues if i.is_error]
+    only = errors[0].text() if len(errors) == 1 and errors[0].sheet is None else None
+    if r.stale:
+        only = next(i.text() for i in errors if i.sheet is None)
+        if len(errors) > 1:
+            only += f" Tệp còn {len(errors) - 1} lỗi ở các ô, xem tệp lỗi."
+    return rejected(engine, outcome, r.issues, opts, message=only, workbook=r.stale)
+
+
+def _dry_outcome(outcome: FileOutcome, parsed: ParsedForm, d: _DryRun) -> FileOutcome:
+    outcome.changes = d.changes
+    outcome.needs_confirmation = any(c.needs_confirmation for c in d.changes)
+    if d.result is None:
+        outcome.state = IntakeState.DUPLICATE
+        outcome.message = f"Tệp '{outcome.path.name}' đã được nhập trước đây: không có thay đổi"
+        return outcome
+    outcome.state = IntakeState.ACCEPTED
+    outcome.rows, outcome.counts = d.result.rows, d.result.counts
+    outcome.issues = sort_issues([i for i in parsed.issues if not i.is_error] + d.result.issues)
+    if outcome.needs_confirmation:
+        outcome.message = confirmation_message(d.changes)
+    return outcome
+
+
+def _accepted_outcome(
+    engine: Engine, outcome: FileOutcome, parsed: ParsedForm, result: ImportOutcome | None
+) -> FileOutcome:
     if result is None:  # the same bytes again
         outcome.state = IntakeState.DUPLICATE
-        outcome.message = f"Tệp '{path.name}' đã được nhập trước đây: không có thay đổi"
+        outcome.message = f"Tệp '{outcome.path.name}' đã được nhập trước đây: không có thay đổi"
         return outcome
     outcome.state = IntakeState.ACCEPTED
     if outcome.sender is None:  # a registry created from nothing: its root sent it
@@ -202,6 +212,7 @@ def import_file(
             outcome.sender = find_root(s).code
     outcome.rows = result.rows
     outcome.counts = result.counts
+    outcome.changes = result.changes
     outcome.issues = sort_issues([i for i in parsed.issues if not i.is_error] + result.issues)
     return outcome
 
@@ -213,93 +224,69 @@ def _import(
     spec: FormSpec,
     importer: FormImporter,
     parsed: ParsedForm,
+    opts: ImportOptions,
 ) -> ImportOutcome | None:
-    """Inside the write transaction: duplicate, stale check, the importer, the intake record."""
+    """Inside the write transaction: sender, duplicate and stale checks, the importer, the
+    changes it made (confirmed when it removes much), the intake record, the kept copy."""
     sender = ctx.sender
+    if sender is not None:
+        other = accepted_for_other_sender(s, sha256=ctx.sha256, form=spec.form, sender_id=sender.id)
+        if other is not None:
+            raise _Rejected([error(other_sender_message(other, sender.code))])
     dup = find_duplicate(
         s, sha256=ctx.sha256, form=spec.form, sender_id=sender.id if sender else None
     )
     if dup is not None:
-        s.execute(
-            update(IntakeRecord)
-            .where(IntakeRecord.id == ctx.intake_id)
-            .values(state=IntakeState.DUPLICATE)
+        if opts.dry_run:
+            raise _DryRun(None, [])
+        set_record(
+            s, ctx.intake_id, state=IntakeState.DUPLICATE, message=f"trùng lần nhận số {dup}"
         )
         return None
-    base = _base_version(wb)
+    base = base_version(wb)
+    stale = None
     if sender is not None and base is not None and not ctx.force:
-        if latest_version(s, form=spec.form, org=sender) > base:
-            raise _Rejected([error(STALE_MESSAGE)])
+        stale = stale_issue(s, form=spec.form, org=sender, base=base)
     if not parsed.structure_ok:
-        raise _Rejected(list(parsed.issues))
+        raise _Rejected(([stale] if stale else []) + list(parsed.issues), stale=stale is not None)
+    scope = sender or _root(s)
+    before = snapshot(s, form=spec.form, scope=scope) if scope else {}
     result = importer.run(s, ctx, parsed)
     issues = list(parsed.issues) + result.issues
-    if any(i.is_error for i in issues):
-        raise _Rejected(issues, result)
-    sender_id = sender.id if sender else _root_id(s)
-    s.execute(
-        update(IntakeRecord)
-        .where(IntakeRecord.id == ctx.intake_id)
-        .values(
-            state=IntakeState.ACCEPTED,
-            rows=result.rows,
-            warnings=sum(1 for i in issues if not i.is_error),
-            sender_org_id=sender_id,
-            letter_number=result.letter_number,
-            letter_date=result.letter_date,
-        )
+    if stale is not None or any(i.is_error for i in issues):
+        raise _Rejected(([stale] if stale else []) + issues, stale=stale is not None)
+    changes = compare(before, snapshot(s, form=spec.form, scope=scope) if scope else {})
+    if opts.dry_run:
+        raise _DryRun(result, changes)
+    if not opts.confirm and any(c.needs_confirmation for c in changes):
+        raise _Unconfirmed(result, changes)
+    result.changes = changes
+    owner = sender or scope or _root(s)  # a registry created from nothing: its root
+    set_record(
+        s,
+        ctx.intake_id,
+        state=IntakeState.ACCEPTED,
+        rows=result.rows,
+        warnings=sum(1 for i in issues if not i.is_error),
+        sender_org_id=owner.id if owner else None,
+        letter_number=result.letter_number,
+        letter_date=result.letter_date,
+        message=_done_text(changes, result),
     )
-    owner = sender or (find_root(s) if sender_id is not None else None)
     if owner is not None:
         supersede_earlier(s, form=spec.form, org=owner, keep_id=ctx.intake_id)
+    keep_file(Path(wb.path), ctx.sha256)
     return result
 
 
-def _root_id(s: Session) -> int | None:
+def _done_text(changes: list[UnitChange], result: ImportOutcome) -> str:
+    if not changes:
+        return f"{result.rows} dòng, không thay đổi số liệu đã có"
+    return "; ".join(c.text() for c in changes)[:2000]
+
+
+def _root(s: Session) -> OrgRef | None:
     try:
-        return find_root(s).id
+        return find_root(s)
     except UnknownOrganisation:
         return None
-
-
-def _refuse(engine: Engine, outcome: FileOutcome, message: str, opts: ImportOptions) -> FileOutcome:
-    """A file refused before validation: one message, an intake record, no error workbook."""
-    outcome.message = message
-    outcome.issues = [error(message)]
-    outcome.intake_id = write_with_retry(
-        lambda s: _record(
-            s,
-            path=outcome.path,
-            sha=outcome.sha256,
-            state=IntakeState.REJECTED,
-            form=outcome.form,
-            errors=1,
-        ),
-        engine=engine,
-    )
-    return outcome
-
-
-def _rejected(
-    engine: Engine, outcome: FileOutcome, wb: Workbook, r: _Rejected, opts: ImportOptions
-) -> FileOutcome:
-    """Rolled back: write the error workbook (when cells are located) and mark the record."""
-    outcome.issues = sort_issues(r.issues)
-    outcome.message = (
-        f"Tệp '{outcome.path.name}' bị từ chối: {len(outcome.errors)} lỗi; không có dữ liệu nào "
-        "được ghi"
-    )
-    located = any(i.sheet is not None for i in r.issues)
-    if opts.write_errors and located:
-        out = error_workbook_path(outcome.path, opts.error_dir)
-        outcome.error_workbook = write_error_workbook(outcome.path, r.issues, out)
-    assert outcome.intake_id is not None
-    _finish(
-        engine,
-        outcome.intake_id,
-        state=IntakeState.REJECTED,
-        errors=len(outcome.errors),
-        warnings=len(outcome.warnings),
-        error_path=str(outcome.error_workbook) if outcome.error_workbook else None,
-    )
-    return outcome

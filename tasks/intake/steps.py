@@ -24,10 +24,13 @@ from tasks.intake.receive import ImportOptions, import_file
 
 
 @task(name="list_inbox", cache_policy=NO_CACHE)
-def list_inbox(inbox: str | None) -> list[dict[str, Any]]:
-    """The files waiting in the inbox, oldest first."""
+def list_inbox(inbox: str | None, org: str | None = None) -> list[dict[str, Any]]:
+    """The files waiting in the inbox (only the unit's folder when `org` is given), oldest
+    first."""
     folder = Path(inbox) if inbox else default_inbox()
     files = scan_inbox(folder)
+    if org is not None:
+        files = [f for f in files if f.sender is not None and f.sender.upper() == org.upper()]
     get_run_logger().info("%d file(s) waiting in the inbox", len(files))
     return [{"path": f.path, "sender": f.sender, "arrived": f.arrived} for f in files]
 
@@ -41,7 +44,6 @@ def import_workbook(path: str, sender: str | None, arrived: float) -> dict[str, 
     options = ImportOptions(
         sender_code=sender,
         received_on=received,
-        default_to_root=False,
         error_dir=outcome_folder(source, accepted=False),
     )
     outcome = import_file(source, options)
@@ -95,7 +97,7 @@ def publish_intake_summary(results: list[dict[str, Any]]) -> dict[str, Any]:
         ),
         description="Intake counts.",
     )
-    return summary
+    return {**summary, "intake_ids": [r["intake_id"] for r in results if r["intake_id"]]}
 
 
 def _where(locations: list[dict[str, Any]]) -> str:

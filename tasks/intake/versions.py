@@ -6,6 +6,9 @@ an overlapping sender; that id is the `base_version` a generated workbook carrie
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -69,3 +72,65 @@ def supersede_earlier(session: Session, *, form: str, org: OrgRef, keep_id: int)
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+@dataclass(frozen=True)
+class OtherSender:
+    """An accepted intake of the same bytes from another unit."""
+
+    intake_id: int
+    code: str
+
+
+def accepted_for_other_sender(
+    session: Session, *, sha256: str, form: str, sender_id: int
+) -> OtherSender | None:
+    """The latest intake (accepted or since superseded) of these bytes and form from a unit
+    other than the sender, if any: the same file sent as another unit is refused (G2)."""
+    stmt = (
+        select(IntakeRecord.id, Organisation.code)
+        .join(Organisation, Organisation.id == IntakeRecord.sender_org_id)
+        .where(
+            IntakeRecord.sha256 == sha256,
+            IntakeRecord.form == form,
+            IntakeRecord.state.in_(_CURRENT),
+            IntakeRecord.sender_org_id != sender_id,
+        )
+        .order_by(IntakeRecord.id.desc())
+        .limit(1)
+    )
+    row = session.execute(stmt).first()
+    return None if row is None else OtherSender(intake_id=row[0], code=row[1])
+
+
+@dataclass(frozen=True)
+class LaterIntake:
+    """An accepted file that changed a unit's rows of a form after a given version."""
+
+    intake_id: int
+    file_name: str
+    sender_code: str
+    received_at: datetime
+    rows: int
+
+
+def accepted_since(session: Session, *, form: str, org: OrgRef, base: int) -> list[LaterIntake]:
+    """The accepted files of `form` from overlapping senders newer than `base`, oldest first."""
+    stmt = (
+        select(
+            IntakeRecord.id,
+            IntakeRecord.file_name,
+            Organisation.code,
+            IntakeRecord.created_at,
+            IntakeRecord.rows,
+        )
+        .join(Organisation, Organisation.id == IntakeRecord.sender_org_id)
+        .where(
+            IntakeRecord.form == form,
+            IntakeRecord.state.in_(_CURRENT),
+            IntakeRecord.id > base,
+            _overlapping_senders(org),
+        )
+        .order_by(IntakeRecord.id)
+    )
+    return [LaterIntake(*row) for row in session.execute(stmt).all()]

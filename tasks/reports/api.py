@@ -22,6 +22,7 @@ from tasks.reports.produce import (
     produce,
     template_path,
 )
+from tasks.status.delegates import Figures
 
 __all__ = [
     "RenderedReport",
@@ -42,6 +43,7 @@ def _resolve(
     year: int | None,
     subtree: bool,
     settings: Settings,
+    delegates: Figures | None = None,
 ) -> list[Job]:
     if kind not in KINDS:
         raise UsageError(f"Loại báo cáo '{kind}' không có. Các loại: {', '.join(KINDS)}.")
@@ -55,6 +57,7 @@ def _resolve(
             plan=plan,
             year=year,
             subtree=subtree,
+            delegates=delegates,
         )
     return compile_jobs([req], settings)
 
@@ -76,8 +79,10 @@ def render_report(
     out_dir: Path | None = None,
     issue: bool = False,
     subtree: bool = False,
+    delegates: Figures | None = None,
 ) -> list[RenderedReport]:
     """Render a kind of report for a scope as of a date into `out_dir` and archive each file.
+    The kind `delegates` needs its figures (T, E, b) in `delegates`; other kinds ignore them.
 
     A draft carries no number; `issue` takes the next numbers of the register in the same
     transaction that archives the files. Content already archived (same data, template, as-of
@@ -92,6 +97,7 @@ def render_report(
         year=year,
         subtree=subtree,
         settings=settings,
+        delegates=delegates,
     )
     return _produce(jobs, settings=settings, as_of=as_of, out_dir=out_dir, issue=issue)
 

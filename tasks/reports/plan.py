@@ -20,6 +20,7 @@ from tasks.reports.kinds import KINDS, personnel, progress
 from tasks.reports.planning import ResolvedRequest, open_request
 from tasks.status.forecast import add_forecast
 from tasks.status.trend import subtree_trends
+from tasks.status.delegates import Figures
 
 UNIT_KINDS = ("personnel", "progress")
 
@@ -34,11 +35,14 @@ def plan_documents(
     plan: str | None,
     year: int | None,
     subtree: bool,
+    delegates: Figures | None = None,
 ) -> ResolvedRequest:
-    """Resolve a request into documents with their contexts (one read transaction)."""
+    """Resolve a request into documents with their contexts (one read transaction).
+    `delegates` are the figures of the kind `delegates` (T, E, b)."""
     planner = KINDS[kind].planner(subtree=subtree)
     ref = resolve_scope(session, code=scope)
     req = open_request(session, settings=settings, scope=ref, as_of=as_of, plan=plan, year=year)
+    req.delegates = delegates
     return ResolvedRequest(scope=ref, plan=req.plan.name, term=req.term, documents=planner(req))
 
 

@@ -20,6 +20,7 @@ from models.settings import Settings
 from tasks.core.plans import Plan, packaged_plans
 from tasks.reports import archive
 from tasks.reports import party_format as pf
+from tasks.status.delegates import Figures
 from tasks.status.document import StatusResult, status_result
 
 
@@ -88,6 +89,8 @@ class Request:
         self.units = records(result.units)
         self.names = {i: str(r["name"]) for i, r in self.units.items()}
         self._stages_by_code: dict[str, dict[str, Any]] | None = None
+        # The delegate allocation's figures (T, E, b), for the kind `delegates` only.
+        self.delegates: Figures | None = None
 
     def suffix(self, org: OrgRef | None = None) -> str:
         """' (name)' after a subject about anything but the root ('' for the root)."""

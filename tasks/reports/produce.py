@@ -23,6 +23,7 @@ from models.db import read_session, write_session
 from models.records import ReportArchive
 from models.settings import Settings, get_settings
 from tasks.core.dates import local_zone
+from tasks.core.plans import sync_plans
 from tasks.reports import archive
 from tasks.reports import party_format as pf
 from tasks.reports.docx.render import CompiledTemplate, load_template, template_dir
@@ -43,6 +44,9 @@ class RenderedReport:
     scope: str
     subject: str
     reused: bool
+    # Set when an archived file was lost and could not be made again byte for byte: the
+    # organiser's one line; nothing was written and the archive's record is kept.
+    problem: str | None = None
 
 
 @dataclass
@@ -112,11 +116,13 @@ def changed(jobs: Sequence[Job]) -> list[bool]:
     return [last.get(job.subject_key()) != job.context_sha for job in jobs]
 
 
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def _sha256_file(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
+    data = _read(path)
+    return None if data is None else _sha(data)
 
 
 def _render(job: Job, as_of: date, number: int | None, issuer_code: str) -> bytes:
@@ -147,12 +153,18 @@ def _archive_row(job: Job, as_of: date, number: int | None, path: Path, sha: str
 
 
 def _add_rows(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Archive rows in one bulk INSERT (not one statement per row)."""
+    """Archive rows in one bulk INSERT (not one statement per row), each naming the stored
+    version of the plan it was judged by (written first if the plan file is new or changed)."""
     if rows:
+        versions = sync_plans(session)
+        for row in rows:
+            row["plan_version_id"] = versions.get(row["plan"])
         session.execute(insert(ReportArchive), rows)
 
 
-def _result(job: Job, path: Path, sha: str, number: int | None, reused: bool) -> RenderedReport:
+def _result(
+    job: Job, path: Path, sha: str, number: int | None, reused: bool, problem: str | None = None
+) -> RenderedReport:
     return RenderedReport(
         path=path,
         sha256=sha,
@@ -161,17 +173,36 @@ def _result(job: Job, path: Path, sha: str, number: int | None, reused: bool) ->
         scope=job.req.scope.code,
         subject=job.planned.subject_code,
         reused=reused,
+        problem=problem,
     )
 
 
 @dataclass(frozen=True)
-class _Lost:
-    """An archived file that was moved or deleted."""
+class _Archived:
+    """An archived file asked for again: where the archive holds it, where it is wanted."""
 
     index: int
     row_id: int
     path: Path
+    target: Path
+    sha256: str
     number: int | None
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _lost_text(item: _Archived) -> str:
+    number = f" (số {item.number})" if item.number is not None else ""
+    return (
+        f"Không lập lại được {item.path.name}{number}: tệp lưu trữ '{item.path}' không còn và "
+        "bản soạn lại không trùng mã SHA-256 đã lưu (mẫu hoặc phần mềm đã thay đổi); giữ "
+        "nguyên bản ghi lưu trữ, không ghi tệp."
+    )
 
 
 def produce(
@@ -181,21 +212,23 @@ def produce(
     same file, same bytes, same number (written again if lost on disk). The rest is rendered
     and archived in one transaction: drafts without a number, or, with `issue`, under the
     register's next numbers taken in that transaction."""
+    out = out.absolute()  # archived paths never depend on the working directory
     out.mkdir(parents=True, exist_ok=True)
     writer = _Writer(jobs, as_of, out, issuer_code)
     todo: list[int] = []
-    lost: list[_Lost] = []
+    found: list[tuple[_Archived, bytes | None]] = []
     with read_session() as session:
         rows = archive.find_many(session, keys=[j.key(as_of) for j in jobs], issued=issue)
-        for i, (job, row) in enumerate(zip(jobs, rows, strict=True)):
+        for i, row in enumerate(rows):
             if row is None:
                 todo.append(i)
-            elif _sha256_file(Path(row.path)) == row.sha256:
-                writer.results[i] = _result(job, Path(row.path), row.sha256, row.number, True)
-            else:
-                lost.append(_Lost(i, row.id, Path(row.path), row.number))
-    if lost:
-        writer.repair(lost)
+                continue
+            path = Path(row.path)
+            item = _Archived(i, row.id, path, out / path.name, row.sha256, row.number)
+            data = _read(path)
+            found.append((item, data if data is not None and _sha(data) == row.sha256 else None))
+    if found:
+        writer.reuse(found)
     if todo and issue:
         writer.issue(todo)
     elif todo:
@@ -213,20 +246,35 @@ class _Writer:
     issuer_code: str
     results: dict[int, RenderedReport] = field(default_factory=dict)
 
-    def repair(self, lost: list[_Lost]) -> None:
-        """Write lost archived files again under their numbers."""
-        table = cast(Table, ReportArchive.__table__)
-        stmt = update(table).where(table.c.id == bindparam("row_id"))
-        with staging() as staged, write_session() as session:
-            params = []
-            for item in lost:
+    def reuse(self, found: list[tuple[_Archived, bytes | None]]) -> None:
+        """Archived content asked for again: the archived bytes, copied into the folder asked
+        for when they are elsewhere. A lost file is rendered again under its number and kept
+        only if it hashes to the archived SHA-256 (the archive's row then points at it); if
+        not, nothing is written, the row is kept and the result says so."""
+        moved: list[dict[str, Any]] = []
+        with staging() as staged:
+            for item, data in found:
                 job = self.jobs[item.index]
-                data = _render(job, self.as_of, item.number, self.issuer_code)
-                sha = staged.add(item.path, data)
-                params.append({"row_id": item.row_id, "sha": sha})
-                self.results[item.index] = _result(job, item.path, sha, item.number, True)
-            session.execute(stmt.values(sha256=bindparam("sha")), params)
-            staged.publish()
+                if data is None:
+                    data = _render(job, self.as_of, item.number, self.issuer_code)
+                    if _sha(data) != item.sha256:
+                        problem = _lost_text(item)
+                        self.results[item.index] = _result(
+                            job, item.path, item.sha256, item.number, True, problem
+                        )
+                        continue
+                    moved.append({"row_id": item.row_id, "new_path": str(item.target)})
+                if item.target != item.path or not item.target.is_file():
+                    staged.add(item.target, data)
+                self.results[item.index] = _result(job, item.target, item.sha256, item.number, True)
+            if moved:
+                table = cast(Table, ReportArchive.__table__)
+                stmt = update(table).where(table.c.id == bindparam("row_id"))
+                with write_session() as session:
+                    session.execute(stmt.values(path=bindparam("new_path")), moved)
+                    staged.publish()
+            else:
+                staged.publish()
 
     def stage_new(
         self, staged: Staging, todo: Sequence[int], numbers: Sequence[int | None]

@@ -18,6 +18,7 @@ from tasks.reports.api import (
     render_unit_reports,
 )
 from tasks.status import publish
+from tasks.status.delegates import Figures
 
 
 @task(name="render_reports", **DB_RETRY)
@@ -30,8 +31,10 @@ def render_reports(
     subtree: bool = False,
     year: int | None = None,
     out_dir: str | None = None,
+    delegates: dict[str, int] | None = None,
 ) -> list[dict[str, Any]]:
-    """Render (or find in the archive) a kind of report; returns paths, hashes, numbers, codes."""
+    """Render (or find in the archive) a kind of report; returns paths, hashes, numbers, codes.
+    `delegates` are the figures of the kind delegates ({"total", "ex_officio", "base"})."""
     results = render_report(
         kind=kind,
         scope=scope,
@@ -41,6 +44,7 @@ def render_reports(
         subtree=subtree,
         year=year,
         out_dir=Path(out_dir) if out_dir else None,
+        delegates=Figures(**delegates) if delegates else None,
     )
     reused = sum(1 for r in results if r.reused)
     get_run_logger().info(

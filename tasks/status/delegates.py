@@ -17,6 +17,15 @@ from tasks.core.text import vn_int
 
 
 @dataclass(frozen=True)
+class Figures:
+    """What the congress's organisers decide: T in all, E ex officio, a base quota b."""
+
+    total: int
+    ex_officio: int = 0
+    base: int = 1
+
+
+@dataclass(frozen=True)
 class Member:
     """A direct child of the scope and its members (official + probationary)."""
 
@@ -141,14 +150,13 @@ def allocate(
     return remaining, seats
 
 
-def delegate_allocation(
-    session: Session, *, scope: OrgRef, total: int, ex_officio: int = 0, base: int = 1
-) -> Allocation:
+def delegate_allocation(session: Session, *, scope: OrgRef, figures: Figures) -> Allocation:
     """The allocation among the scope's active direct children, from their registry figures."""
     units = [Member(*row) for row in child_members(session, parent_id=scope.id)]
     if not units:
         raise UserError(
             f"Đơn vị {scope.code} không có đơn vị trực thuộc: không có gì để phân bổ đại biểu."
         )
+    total, ex_officio, base = figures.total, figures.ex_officio, figures.base
     remaining, seats = allocate(units, total=total, ex_officio=ex_officio, base=base)
     return Allocation(scope.code, total, ex_officio, base, remaining, tuple(seats))

@@ -195,6 +195,7 @@ def judge_all(
         frame = milestones.apply_overrides(frame, ov, _run_starts(ov, stage, earlier))
         due = milestones.due_dates(u, plan, stage, inputs.draft_deadline)
         judged = milestones.judge_states(frame, due, inputs.as_of, plan.at_risk_days.value)
+        judged = milestones.congress_held(judged, u, inputs.as_of)
         for state in COUNT_COLUMNS[1:]:
             judged[state] = ((judged["state"] == state) & judged["applicable"]).astype("int64")
         judged["applicable"] = judged["applicable"].astype("int64")

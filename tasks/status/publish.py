@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from models.queries import find_org
 from models.records import StatusSnapshot
 from tasks.core.plans import STAGES
+from tasks.core.text import vn_percent
 from tasks.status.document import StatusResult
 
 MAX_OVERDUE_ROWS = 200
@@ -111,7 +112,7 @@ def overdue_markdown(doc: dict[str, Any]) -> str:
     ]
     for stage in STAGES:
         s = doc["stages"][stage]
-        pct = "—" if s["progress"] is None else f"{s['progress'] * 100:.1f}%"
+        pct = vn_percent(s["progress"])
         lines.append(
             f"| {STAGE_LABELS[stage]} | {s['applicable']}/{s['units']} | {s['done']} | "
             f"{s['overdue']} | {s['at_risk']} | {pct} |"

@@ -18,6 +18,7 @@ from models.queries import get_meta
 from tasks.core.dates import today
 from tasks.core.plans import STAGES
 from tasks.core.task_options import DB_RETRY
+from tasks.core.text import vn_percent
 from tasks.status import publish
 from tasks.status.document import status_result
 
@@ -77,7 +78,7 @@ def publish_stage(digest: dict[str, Any]) -> None:
     """Publish a stage's digest as a markdown artifact (codes and counts only)."""
     s = digest["summary"]
     label = publish.STAGE_LABELS[digest["stage"]]
-    pct = "—" if s["progress"] is None else f"{s['progress'] * 100:.1f}%"
+    pct = vn_percent(s["progress"])
     lines = [
         f"# {label} — {digest['org']} — {digest['as_of']}",
         "",

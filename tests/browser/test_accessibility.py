@@ -19,6 +19,8 @@ PAGES = [
     ("/bieu-mau", True),
     ("/nhat-ky", True),
     ("/tai-khoan", True),
+    ("/bao-cao", True),
+    ("/don-doc", True),
     ("/mat-khau", True),
     ("/don-vi/KHONG-CO-DON-VI-NAY", True),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 from sqlalchemy import Engine
@@ -115,3 +116,28 @@ def test_text_table_and_workbook_show_each_unit_and_the_totals(
 def test_out_must_be_an_xlsx_file(tree: None, tmp_path: Path) -> None:
     code, out = run_cli("delegates", "--total", "30", "--out", str(tmp_path / "a.csv"))
     assert code == 2 and ".xlsx" in out
+
+
+def test_report_delegates_takes_the_figures_from_the_command_line(
+    tree: None, tmp_path: Path
+) -> None:
+    code, out = run_cli(
+        "report", "delegates", "--total", "30", "--ex-officio", "5", "--as-of", "2025-03-15",
+        "--out", str(tmp_path / "out"),
+    )  # fmt: skip
+    assert code == 0, out
+    (path,) = (tmp_path / "out").iterdir()
+    assert path.name == "delegates_DU_2025-03-15.docx"
+    cells = [[c.text for c in r.cells] for r in docx.Document(str(path)).tables[1].rows]
+    assert cells[-3:] == [
+        ["", "Cộng", "100", "3", "22", "25"],
+        ["", "Đại biểu đương nhiên", "", "", "", "5"],
+        ["", "Tổng số đại biểu", "", "", "", "30"],
+    ]
+
+
+def test_report_delegates_without_total_and_other_kinds_with_it_exit_2(tree: None) -> None:
+    code, out = run_cli("report", "delegates")
+    assert code == 2 and "--total" in out
+    code, out = run_cli("report", "progress", "--total", "30")
+    assert code == 2 and "chỉ dùng cho báo cáo delegates" in out

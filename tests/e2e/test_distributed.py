@@ -189,3 +189,75 @@ def test_weekly_deployment_runs_on_a_worker_and_writes_report_and_snapshot(stack
     assert "đến ngày 15/03/2025" in body
     assert f"{len(payload['units'])} tổ chức đảng thuộc {stack.root_name}" in body
     print(f"deployment run took {time.monotonic() - started:.1f} s")
+
+
+def test_a_report_job_from_the_web_runs_as_a_deployment_and_follows_its_flow_run(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The web with PREFECT_API_URL set: `POST /bao-cao` records a job whose runner creates a
+    run of prefect.yaml's render-report deployment; the worker renders it; the job follows the
+    run's state to done and lists the archived file, which downloads."""
+    from datetime import UTC, datetime
+
+    from fastapi.testclient import TestClient
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.web import create_app
+    from models.enums import Role
+    from models.jobs import job_row
+    from models.settings import get_settings
+    from tasks.accounts.admin import add_user
+
+    for key, value in {
+        "PREFECT_API_URL": stack.api,
+        "DAIHOI_DATABASE_URL": stack.app_url,
+        "DAIHOI_HOME": str(stack.home),
+        "DAIHOI_WEB_ARGON2_MEMORY_KIB": "1024",
+        "DAIHOI_WEB_ARGON2_TIME_COST": "1",
+    }.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    engine = build_engine(stack.app_url)
+    password = "mat-khau-du-dai-1"
+    add_user(
+        engine,
+        login="vp.e2e",
+        role=Role.VAN_PHONG,
+        org_code=None,
+        name=None,
+        password=password,
+        actor="test",
+        source="test",
+        now=datetime.now(UTC),
+    )
+    started = time.monotonic()
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: stack.api}):
+            app = create_app(get_settings())
+        assert app.state.jobs.mode == "deployment"
+        origin = "http://testserver"
+        web = TestClient(app, base_url=origin, headers={"Origin": origin}, follow_redirects=False)
+        assert web.post("/dang-nhap", data={"login": "vp.e2e", "password": password}).is_redirect
+        asked = time.monotonic()
+        r = web.post("/bao-cao", data={"kind": "inspections", "as_of": AS_OF.isoformat()})
+        assert r.status_code == 303 and time.monotonic() - asked < 2
+        job_id = int(r.headers["location"].rsplit("/", 1)[1])
+        deadline = time.monotonic() + 120
+        job = None
+        while time.monotonic() < deadline:
+            with read_session(engine) as session:
+                job = job_row(session, job_id=job_id)
+            if job is not None and job.finished:
+                break
+            time.sleep(1)
+        assert job is not None and job.finished, f"job {job}\n{stack.processes.tails()}"
+        assert job.state.value == "done", f"{job.message}\n{stack.processes.tails()}"
+        assert job.flow_run_id and UUID.fullmatch(job.flow_run_id)
+        assert len(job.result) == 1
+        download = web.get(f"/bao-cao/{job.result[0]}/tai-ve")
+        assert download.status_code == 200 and download.content.startswith(b"PK")
+        app.state.jobs.shutdown()
+    finally:
+        engine.dispose()
+        get_settings.cache_clear()
+    print(f"web job through the deployment took {time.monotonic() - started:.1f} s")

@@ -181,6 +181,26 @@ def test_the_yearly_targets_deployment_renders_the_latest_years_targets_report(
     assert Path(files[0]["path"]).parent == tmp_path
 
 
+def test_write_report_flow_renders_the_delegate_allocation_for_its_figures(
+    engine: Engine, harness: None, tmp_path: Path
+) -> None:
+    import docx
+
+    from flows.reports import write_report
+
+    _seed(2)  # two units of 20 members each
+    figures = {"total": 11, "ex_officio": 2, "base": 1}
+    (f,) = write_report("delegates", as_of=AS_OF, out_dir=str(tmp_path), delegates=figures)
+    assert (f["kind"], f["scope"]) == ("delegates", "DU")
+    rows = [[c.text for c in r.cells] for r in docx.Document(f["path"]).tables[1].rows]
+    # R = 11 − 2 − 2 = 7 over 20 + 20: 3,5 each; the last seat by code (CB-000).
+    assert [r[1:] for r in rows[1:3]] == [
+        ["Chi bộ CB-000", "20", "1", "4", "5"],
+        ["Chi bộ CB-001", "20", "1", "3", "4"],
+    ]
+    assert rows[-1][-1] == "11"
+
+
 def test_write_report_flow_renders_then_returns_the_archived_file(
     engine: Engine, harness: None, tmp_path: Path
 ) -> None:

@@ -24,6 +24,7 @@ def add_org(
     committee_size: int | None = 3,
     contents: int = 4,
     term: str = "2025-2030",
+    held: date | None = None,
 ) -> Organisation:
     """Add an organisation (and its congress row) and keep paths up to date."""
     org = Organisation(
@@ -41,6 +42,7 @@ def add_org(
             org_id=org.id,
             term=term,
             planned_date=congress,
+            held_date=held,
             committee_size=committee_size,
             contents=contents,
         )

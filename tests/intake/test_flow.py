@@ -88,6 +88,7 @@ def test_import_forms_imports_the_inbox_oldest_first_and_files_each_file(
     state = import_forms(return_state=True)
     assert state.is_completed()
     summary = state.result()
+    assert len(summary.pop("intake_ids")) == 5  # the register's rows `run intake` prints
     assert summary == {
         "files": 5,
         "accepted": 3,
@@ -127,3 +128,23 @@ def test_import_forms_imports_the_inbox_oldest_first_and_files_each_file(
     assert "intake-summary" in text and "intake-files" in text
     for secret in (SECRET_NAME, SECRET_BIRTH, "31/02/1971", "1971-08-17", "Nguyễn Văn An"):
         assert secret not in text
+
+
+def test_run_intake_prints_the_register_rows_of_the_files_it_handled(
+    engine: Engine, harness: None, home: Path, tmp_path: Path
+) -> None:
+    from tests.helpers.cli import run_cli
+
+    seed_tree()
+    good = nhan_su_book(tmp_path / "ns.xlsx", [person()])
+    bad = nhan_su_book(tmp_path / "sai.xlsx", [person(**{"Giới tính": "?"})])
+    inbox = home / "inbox"
+    _drop(inbox / "CB-A", good, "tot-a.xlsx", 1_700_000_000.0)
+    _drop(inbox / "CB-B", bad, "sai-b.xlsx", 1_700_000_001.0)
+
+    code, out = run_cli("run", "intake", "--org", "CB-B")
+
+    assert code == 0, out
+    assert "sai-b.xlsx" in out and "bị từ chối" in out and "sai-b_loi.xlsx" in out
+    assert "tot-a.xlsx" not in out and "{'files'" not in out
+    assert (inbox / "CB-A" / "tot-a.xlsx").is_file()  # another unit's folder: left waiting

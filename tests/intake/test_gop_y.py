@@ -115,7 +115,9 @@ def test_the_letter_comes_from_the_command_line_then_meta_then_cells(
     assert run_import(with_meta, "CB-B").accepted
     assert letter("CB-B") == ("7-CV/CB", date(2025, 3, 7))
 
-    outcome = run_import(cells_only, "DB-C", letter_number="9-CV/ĐU", letter_date=date(2025, 3, 9))
+    # DB-C's own file (the same bytes as CB-A's would be refused as sent for CB-A).
+    own = write_book(tmp_path / "c.xlsx", "Góp ý", [*top, HEADER, ["I", "Bổ sung", "Ý khác"]])
+    outcome = run_import(own, "DB-C", letter_number="9-CV/ĐU", letter_date=date(2025, 3, 9))
     assert outcome.accepted, messages(outcome)
     assert letter("DB-C") == ("9-CV/ĐU", date(2025, 3, 9))  # the command line beats the cells
 

@@ -3,6 +3,7 @@ signature block typed under the table is ignored with a warning, never an error.
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlalchemy import Engine, select
 from models import Candidate
 from models.db import read_session
 from models.enums import IntakeState
+from tasks.intake.pipeline.parts import styled_cells
 from tasks.intake.pipeline.signature import is_signature_phrase
 from tasks.intake.receive import ImportOptions, import_file
 from tests.helpers.workbooks import NHAN_SU, counts, nhan_su_book, person, seed_tree
@@ -157,3 +159,44 @@ def test_a_name_alone_under_the_table_without_a_title_is_an_unfinished_row(
 )
 def test_signature_phrases_are_recognised_and_data_is_not(text: str, expected: bool) -> None:
     assert is_signature_phrase(text) is expected
+
+
+def _rewrite_sheet(source: Path, out: Path, edit: Any) -> Path:
+    """`source` with its first sheet's XML passed through `edit` (bytes → bytes)."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = edit(data)
+            dst.writestr(info, data)
+    return out
+
+
+def test_an_excel_error_cell_is_refused_quoting_its_text(engine: Engine, tmp_path: Path) -> None:
+    """calamine reads an error cell as empty; the importer still sees `#DIV/0!` in it."""
+    seed_tree()
+    source = nhan_su_book(tmp_path / "src.xlsx", [person(**{"Bước quy trình": "=1/0"})])
+    path = _rewrite_sheet(
+        source,
+        tmp_path / "loi-o.xlsx",
+        lambda d: d.replace(b'"><f>1/0</f><v></v>', b'" t="e"><f>1/0</f><v>#DIV/0!</v>'),
+    )
+    outcome = import_file(path, CB_A)
+    assert outcome.state is IntakeState.REJECTED
+    assert [i.text() for i in outcome.errors] == [
+        "Sheet 'Nhân sự', dòng 2, cột 'Bước quy trình': '#DIV/0!' không phải số nguyên"
+    ]
+
+
+def test_a_percent_format_is_read_even_from_cells_without_a_reference() -> None:
+    """OOXML makes a cell's `r` optional: such cells are placed by counting."""
+    xml = (
+        b'<sheetData><row r="2"><c r="B2" s="3"><v>1</v></c><c s="7"><v>0.5</v></c></row>'
+        b'<row><c s="7"><v>0.2</v></c><c r="E3" s="7"/></row></sheetData>'
+    )
+    assert styled_cells(xml, frozenset({7})) == {(2, 3), (3, 1), (3, 5)}
+    with_refs = xml.replace(b'<c s="7"><v>0.5', b'<c r="C2" s="7"><v>0.5').replace(
+        b'<row><c s="7">', b'<row r="3"><c r="A3" s="7">'
+    )
+    assert styled_cells(with_refs, frozenset({7})) == {(2, 3), (3, 1), (3, 5)}
+    assert styled_cells(with_refs, frozenset({3})) == {(2, 2)}

@@ -180,7 +180,8 @@ def test_any_valid_nhan_su_rows_round_trip_forms_import_forms(
         if not find_org_exists(s, "CB-A"):
             seed_tree()
     filled = fill_form(_form(tmp, "nhan-su", "CB-A", "in.xlsx"), "Nhân sự", rows)
-    outcome = import_file(filled, ImportOptions("CB-A"))
+    # Each example replaces the last one's list: confirmed (the guard is tested elsewhere).
+    outcome = import_file(filled, ImportOptions("CB-A", confirm=True))
     assert outcome.state is IntakeState.ACCEPTED, [i.text() for i in outcome.issues]
     again = _form(tmp, "nhan-su", "CB-A", "out.xlsx")
     stated = sorted(_table(filled, "nhan-su"), key=_key)

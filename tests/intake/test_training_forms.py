@@ -106,7 +106,7 @@ def test_a_messy_but_valid_lop_tap_huan_workbook_imports_exactly_its_sessions(
         merges=["A1:F1", "A2:F2", "B8:B9"],
         formats={"C7": "dd/mm/yyyy"},
     )
-    outcome = run_import(path, None)  # no sender given: the registry's root
+    outcome = run_import(path, "DU")
     assert outcome.accepted, messages(outcome)
     course = default_course_code("Quán triệt Chỉ thị 45")
     assert course == norm_key("quán triệt chỉ thị 45")  # the normalised Chuyên đề text

@@ -146,6 +146,26 @@ def test_audit_rows_cannot_be_updated_or_deleted(engine: Engine) -> None:
         assert s.scalars(select(AuditEvent.actor)).all() == ["test"]
 
 
+def test_status_snapshots_cannot_be_updated_deleted_or_truncated(engine: Engine) -> None:
+    from models import StatusSnapshot
+
+    with write_session() as s:
+        root = add_org(s, "DU", OrgKind.TREN_CO_SO)
+        s.add(
+            StatusSnapshot(
+                scope_org_id=root.id, day=date(2025, 3, 15), plan="p", sha256="a" * 64, payload={}
+            )
+        )
+    refused = ["UPDATE status_snapshot SET sha256 = 'b'", "DELETE FROM status_snapshot"]
+    if engine.dialect.name == "postgresql":
+        refused.append("TRUNCATE status_snapshot")
+    for sql in refused:
+        with pytest.raises(DBAPIError, match="written once"), engine.begin() as conn:
+            conn.execute(text(sql))
+    with read_session() as s:
+        assert s.scalars(select(StatusSnapshot.sha256)).all() == ["a" * 64]
+
+
 def test_migrations_match_the_models(engine: Engine) -> None:
     config = alembic_config(engine)
     with engine.begin() as conn:

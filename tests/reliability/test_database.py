@@ -33,7 +33,8 @@ from models.enums import IntakeState, OrgKind
 from models.migrate import alembic_config, downgrade, upgrade
 from models.queries import find_org
 from tasks.intake.exports.forms import write_form
-from tasks.intake.receive import STALE_MESSAGE, ImportOptions, import_file
+from tasks.intake.receive import ImportOptions, import_file
+from tasks.intake.stale import STALE_MESSAGE
 from tests.helpers.crash import run_victim, sqlite_integrity
 from tests.helpers.factories import candidate
 from tests.helpers.workbooks import counts, fill_form, nhan_su_book, person, seed_tree
@@ -150,7 +151,7 @@ def test_concurrent_imports_all_commit_and_lose_nothing(engine: Engine, tmp_path
             for sender, path in files:
                 if sender == code:
                     gate.wait(10)  # each round's imports start together
-                    outcomes.append(import_file(path, ImportOptions(sender_code=code)))
+                    outcomes.append(import_file(path, ImportOptions(code, confirm=True)))
         except BaseException as e:  # reported below, whatever it was
             errors.append(e)
 
@@ -182,7 +183,8 @@ gate = Path(os.environ["GATE"])
 while not gate.exists():
     time.sleep(0.005)
 for f in sys.argv[2:]:
-    print(import_file(Path(f), ImportOptions(sender_code=sys.argv[1])).state.value, flush=True)
+    opts = ImportOptions(sender_code=sys.argv[1], confirm=True)
+    print(import_file(Path(f), opts).state.value, flush=True)
 """
 
 
@@ -240,7 +242,8 @@ def test_a_stale_prefilled_workbook_is_refused_and_overwrites_nothing(
     assert newer.state is IntakeState.ACCEPTED
     before = counts()
     stale = import_file(form.path, ImportOptions("CB-A"))
-    assert [i.text() for i in stale.errors] == [STALE_MESSAGE]
+    [why] = stale.errors
+    assert why.text().startswith(STALE_MESSAGE) and "--force" in why.text()
     assert "Dữ liệu đã thay đổi kể từ khi tải biểu mẫu" in STALE_MESSAGE
     assert counts() == before
     with read_session() as s:

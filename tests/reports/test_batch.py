@@ -21,6 +21,7 @@ from models.enums import Gender, OrgKind, OrgStatus, Post
 from models.queries import UnknownOrganisation
 from models.records import ReportArchive
 from tasks.core.errors import UserError
+from tasks.core.plans import sync_plans
 from tasks.reports.api import render_report, render_unit_reports
 from tasks.reports.kinds import personnel
 from tests.helpers.archive import archive_rows, counting
@@ -93,10 +94,13 @@ def test_batched_lists_are_the_one_by_one_files_under_the_same_archive_keys(
     assert [r.subject for r in batch] == tree
     assert all(r.scope == r.subject and not r.reused and r.number is None for r in batch)
     batch_rows, batch_keys = archive_rows(), archive_rows("path")
-    # The CLI's one-by-one call finds each batched file under its own archive key.
+    # The CLI's one-by-one call finds each batched file under its own archive key (and copies
+    # its bytes into the folder asked for).
     for r in batch:
         again = render_report(kind="personnel", scope=r.subject, as_of=AS_OF, out_dir=tmp_path)
-        assert [(a.path, a.sha256, a.reused) for a in again] == [(r.path, r.sha256, True)]
+        copy = tmp_path / r.path.name
+        assert [(a.path, a.sha256, a.reused) for a in again] == [(copy, r.sha256, True)]
+        assert copy.read_bytes() == r.path.read_bytes()
     assert archive_rows() == batch_rows
     with write_session() as session:  # forget the archive: genuinely new one-by-one renders
         session.execute(ReportArchive.__table__.delete())
@@ -201,6 +205,7 @@ def test_sql_statements_do_not_grow_with_the_number_of_units(
             add_candidate(session, unit.id, f"Người Số {i:02d}", Post.BI_THU, 5)
             codes.append(unit.code)
         assert session.scalar(select(func.count()).select_from(Candidate)) == 33
+        sync_plans(session)  # as `daihoi init` does: the first archive writes no plan version
     few, many = codes[:3], codes[3:]
     with counting(engine) as small:
         assert len(render_unit_reports(kind="personnel", units=few, as_of=AS_OF)) == 3

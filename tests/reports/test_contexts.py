@@ -15,6 +15,7 @@ from tasks.reports.kinds import KINDS
 from tasks.reports.kinds.progress import PreviousReport, build_progress_context, progress_summary
 from tasks.reports.kinds.targets import build_targets_context
 from tasks.reports.plan import plan_documents
+from tasks.status.delegates import Figures
 from tests.helpers.reports_tree import AS_OF, build_tree
 
 
@@ -139,10 +140,11 @@ def test_each_context_builder_supplies_exactly_its_templates_variables(engine: E
                     plan=None,
                     year=None,
                     subtree=subtree,
+                    delegates=Figures(total=12, ex_officio=3) if kind == "delegates" else None,
                 )
             assert req.documents, kind
             for doc in req.documents:
                 template = load_template(template_path(doc.template))
                 assert template.variables == set(doc.context), doc.template
                 seen.add(doc.template)
-    assert len(seen) == 8
+    assert len(seen) == 9

@@ -16,11 +16,16 @@ from models.records import DocumentCounter, ReportArchive
 from tasks.core.errors import UsageError, UserError
 from tasks.reports.api import RenderedReport, render_report
 from tasks.reports.plan import KINDS
+from tasks.status.delegates import Figures
 from tests.helpers.reports_tree import AS_OF, LEAF, OTHER_UNITS, build_tree
 
 pytestmark = pytest.mark.db
 
 DATE_LINE = "TP. Hồ Chí Minh, ngày 20 tháng 05 năm 2025"
+# The figures of the kind `delegates` (T, E, b); other kinds ignore them.
+FIGURES = Figures(total=12, ex_officio=3, base=1)
+# The type name of a document that is not a báo cáo (nor a letter).
+TYPE_NAMES = {"delegates": "BẢNG PHÂN BỔ SỐ LƯỢNG ĐẠI BIỂU"}
 
 
 @pytest.fixture
@@ -40,7 +45,11 @@ def text_of(path: Path) -> str:
 def render_all(out: Path, scope: str | None = None, issue: bool = False) -> list[RenderedReport]:
     files: list[RenderedReport] = []
     for kind in KINDS:
-        files += render_report(kind=kind, scope=scope, as_of=AS_OF, out_dir=out, issue=issue)
+        if kind == "delegates" and scope == LEAF[0]:
+            continue  # a leaf has no direct children to allocate delegates to
+        files += render_report(
+            kind=kind, scope=scope, as_of=AS_OF, out_dir=out, issue=issue, delegates=FIGURES
+        )
     files += render_report(kind="personnel", scope=scope, as_of=AS_OF, out_dir=out, subtree=True)
     return files
 
@@ -55,7 +64,9 @@ def run_fonts(
     }
 
 
-def check_party_format(path: Path, *, letter: bool, number: str) -> None:
+def check_party_format(
+    path: Path, *, letter: bool, number: str, type_name: str = "BÁO CÁO"
+) -> None:
     d = docx.Document(str(path))
     section = d.sections[0]
     assert {round(section.page_width.mm), round(section.page_height.mm)} == {210, 297}
@@ -93,7 +104,7 @@ def check_party_format(path: Path, *, letter: bool, number: str) -> None:
         assert body[0].text.startswith("Kính gửi: ")
         assert not any(p.text == "BÁO CÁO" for p in body)
     else:
-        assert body[0].text == "BÁO CÁO"
+        assert body[0].text == type_name
         assert run_fonts(body[0]) == {("Times New Roman", 16.0, True)}
         assert run_fonts(body[1]) == {("Times New Roman", 14.0, True)}
 
@@ -116,7 +127,10 @@ def test_every_kind_opens_in_the_party_format(tree: dict[str, int], tmp_path: Pa
     for f in files:
         letter = f.kind == "reminders"
         check_party_format(
-            f.path, letter=letter, number="Số      -CV/ĐU" if letter else "Số      -BC/ĐU"
+            f.path,
+            letter=letter,
+            number="Số      -CV/ĐU" if letter else "Số      -BC/ĐU",
+            type_name=TYPE_NAMES.get(f.kind, "BÁO CÁO"),
         )
         assert f.number is None and f.path.name == f"{f.kind}_{f.subject}_{AS_OF}.docx"
 

@@ -163,7 +163,9 @@ def test_batched_progress_files_are_the_one_by_one_files_under_the_same_archive_
     rows = archive_rows()
     for r in batch:  # the one-by-one call finds each batched file under its own key
         again = render_report(kind="progress", scope=r.subject, as_of=AS_OF, out_dir=tmp_path)
-        assert [(a.path, a.sha256, a.reused) for a in again] == [(r.path, r.sha256, True)]
+        copy = tmp_path / r.path.name  # the archived bytes, copied into the folder asked for
+        assert [(a.path, a.sha256, a.reused) for a in again] == [(copy, r.sha256, True)]
+        assert copy.read_bytes() == r.path.read_bytes()
     assert archive_rows() == rows
     assert render_unit_reports(kind="progress", units=codes, as_of=AS_OF) == []
     with write_session() as session:  # forget today's rows: genuinely new one-by-one renders

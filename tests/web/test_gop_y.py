@@ -192,3 +192,25 @@ def test_dispositions_belong_to_the_office_and_the_drafting_team(
     for path in ("/gop-y/goi-y/1/nhan", "/gop-y/goi-y/1/bo-qua"):
         r = client.post(path, data={"sig": "0" * 64})
         assert r.status_code == (403 if post == 403 else 400)
+
+
+def test_a_large_group_lists_its_first_comments_and_counts_the_rest(
+    client_for: Callable[[str], TestClient], engine: Engine, world: World
+) -> None:
+    from flows.web.routes.gop_y import SHOWN_COMMENTS
+
+    add_sections(engine, world.ids["DU-TEST"])
+    units = ["CB-A1", "CB-A2", "CB-B", "DB-A"]
+    made = add_comments(
+        engine,
+        world.ids["DU-TEST"],
+        [
+            (world.ids[units[i % 4]], "I.1", CommentKind.BO_SUNG, f"Bổ sung ý {'.' * (i // 4)}")
+            for i in range(SHOWN_COMMENTS + 5)
+        ],
+    )
+    text = client_for("to-bien-tap").get("/gop-y").text
+    assert text.count("mã ý kiến ") == SHOWN_COMMENTS
+    assert "… và 5 ý kiến khác cùng nhóm" in text
+    assert f"Lưu cho cả nhóm ({SHOWN_COMMENTS + 5} ý kiến)" in text
+    assert f'id="nhom-{made[0]}"' in text

@@ -51,6 +51,7 @@ def _archived(engine: Engine) -> int:
         return int(s.scalar(select(func.count()).select_from(ReportArchive)) or 0)
 
 
+@pytest.mark.db
 def test_the_office_renders_a_report_as_a_job_and_downloads_it(
     client_for: Callable[[str], TestClient], world: World, engine: Engine, harness: None
 ) -> None:
@@ -133,6 +134,7 @@ def _job(engine: Engine, world: World, *, owner: str, state: JobState, beat: dat
     return job_id
 
 
+@pytest.mark.db
 def test_jobs_left_unfinished_by_a_dead_process_are_failed_when_the_web_starts(
     engine: Engine, world: World, accounts: dict[str, str], clock: object
 ) -> None:
@@ -165,3 +167,56 @@ def test_jobs_left_unfinished_by_a_dead_process_are_failed_when_the_web_starts(
         remote: JobState.RUNNING,
     }
     assert rows[gone] is not None and rows[gone].message == ORPHAN_TEXT
+
+
+def test_the_office_renders_every_overdue_unit_letter_as_one_job(
+    client_for: Callable[[str], TestClient], world: World, engine: Engine, harness: None
+) -> None:
+    office = client_for("van-phong")
+    status = office.get("/api/v1/status?as_of=2025-03-15").json()
+    overdue = [
+        u["code"]
+        for u in status["units"]
+        if any(e["state"] == "overdue" for e in u["stages"].values())
+    ]
+    r = office.post("/don-doc", data={"as_of": "2025-03-15"})
+    assert r.status_code == 303
+    job = _wait(engine, _job_id(r.headers["location"]))
+    assert job.state == JobState.DONE, job.message
+    with read_session(engine) as s:
+        letters = s.execute(
+            select(ReportArchive.id, ReportArchive.kind, ReportArchive.subject_org_id).where(
+                ReportArchive.id.in_(job.result or [])
+            )
+        ).all()
+    codes = {v: k for k, v in world.ids.items()}
+    assert sorted(codes[r.subject_org_id] for r in letters) == sorted(overdue)
+    assert {r.kind for r in letters} == {"reminders"}
+    html = office.get(r.headers["location"]).text
+    assert f"Đã xong: {len(overdue)} văn bản." in html
+    listed = office.get("/don-doc").text
+    assert all(f"/bao-cao/{i}/tai-ve" in listed for i in job.result or [])
+
+
+@pytest.mark.db
+def test_a_heartbeat_keeps_a_runner_s_waiting_and_running_jobs_from_the_sweep(
+    engine: Engine, world: World, accounts: dict[str, str]
+) -> None:
+    from datetime import timedelta
+
+    from flows.web.jobs import JobRunner
+    from models.jobs import beat
+
+    old = datetime(2025, 3, 15, 0, 0, tzinfo=UTC)
+    now = old + timedelta(minutes=30)
+    owner = "another-host:42:beating"
+    waiting = _job(engine, world, owner=owner, state=JobState.QUEUED, beat=old)
+    running = _job(engine, world, owner=owner, state=JobState.RUNNING, beat=old)
+    silent = _job(engine, world, owner="another-host:43:silent", state=JobState.RUNNING, beat=old)
+    with write_session(engine, changes_data=False) as s:
+        beat(s, owner=owner, now=now)
+    swept = JobRunner(engine, lambda: now + timedelta(seconds=60)).sweep()
+    assert swept == [silent]
+    with read_session(engine) as s:
+        states = [job_row(s, job_id=i).state for i in (waiting, running)]  # type: ignore[union-attr]
+    assert states == [JobState.QUEUED, JobState.RUNNING]

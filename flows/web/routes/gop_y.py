@@ -5,29 +5,38 @@ The same functions as the tiếp thu sheet's export and importer: one dispositio
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from flows.web.deps import engine_of
 from flows.web.render import page
 from flows.web.scope import Access, NotFound, allow
+from models.accounts import data_version
 from models.db import read_session, write_with_retry
 from models.drafting import dismissed_signatures
-from models.enums import DispositionAction
+from models.enums import DispositionAction, IntakeState
 from models.queries import OrgRef
 from tasks.core.errors import UserError
 from tasks.intake.drafting.answer import answer_group, parse_answer
 from tasks.intake.drafting.decide import accept, dismiss
+from tasks.intake.drafting.memo import ViewMemo
 from tasks.intake.drafting.suggest import SuggestionMemo, suggestions
+from tasks.intake.drafting.upload import import_tiep_thu
 from tasks.intake.drafting.workspace import SectionGroups, workspace
 from tasks.intake.exports.tiep_thu import draft_for_scope
 
 router = APIRouter()
 SOURCE = "web"
 PER_PAGE = 100  # groups a page shows
+SHOWN_COMMENTS = 20  # comments listed under a group (a city's common point has thousands)
+UPLOAD_PATH = "/gop-y/tai-len"
+UPLOAD_LIMIT = 20 * 1024 * 1024  # WEB.md: at most 20 MB a file
 KEPT = ("org", "chua-xu-ly", "muc", "trang")  # the query a POST returns to
 
 DONE = {
@@ -44,6 +53,14 @@ def memo_of(request: Request) -> SuggestionMemo:
     memo = getattr(request.app.state, "suggestions", None)
     if memo is None:
         memo = request.app.state.suggestions = SuggestionMemo()
+    return memo
+
+
+def views_of(request: Request) -> ViewMemo:
+    """The app's memo of workspace views by data version (made on first use)."""
+    memo = getattr(request.app.state, "gop_y_views", None)
+    if memo is None:
+        memo = request.app.state.gop_y_views = ViewMemo()
     return memo
 
 
@@ -84,6 +101,7 @@ def _view(
     *,
     message: str | None = None,
     error: str | None = None,
+    upload: Any = None,
     status_code: int = 200,
 ) -> Response:
     q = request.query_params
@@ -100,8 +118,10 @@ def _view(
         "section": section,
         "number": number,
         "actions": list(DispositionAction),
+        "shown_comments": SHOWN_COMMENTS,
         "message": message,
         "error": error,
+        "upload": upload,
         "back": urlencode([(k, v) for k, v in q.items() if k in KEPT and v]),
         "page_url": lambda n: (
             "/gop-y?"
@@ -110,30 +130,30 @@ def _view(
             )
         ),
     }
+
+    def _groups(session: Any) -> dict[str, Any]:
+        every = workspace(session, draft_id=draft.id, scope=scope, unanswered_only=unanswered)
+        chosen = [s for s in every if section is None or s.id == section]
+        shown, more = _page_of(chosen, number)
+        ids = [s.id for s in shown if s.id is not None]
+        found = suggestions(
+            session,
+            draft_id=draft.id,
+            scope=scope,
+            section_ids=ids,
+            memo=memo_of(request),
+            dismissed=dismissed_signatures(session, section_ids=ids),
+        )
+        return {"toc": every, "sections": shown, "more": more, "suggestions": found}
+
     with read_session(engine_of(request)) as session:
         try:
             draft = draft_for_scope(session, scope=scope)
         except UserError as e:
             ctx.update(draft=None, no_draft=e.message)
             return page(request, "gop_y.html", ctx, status_code=status_code)
-        every = workspace(session, draft_id=draft.id, scope=scope, unanswered_only=unanswered)
-        chosen = [s for s in every if section is None or s.id == section]
-        shown, more = _page_of(chosen, number)
-        ids = [s.id for s in shown if s.id is not None]
-        ctx.update(
-            draft=draft,
-            toc=every,
-            sections=shown,
-            more=more,
-            suggestions=suggestions(
-                session,
-                draft_id=draft.id,
-                scope=scope,
-                section_ids=ids,
-                memo=memo_of(request),
-                dismissed=dismissed_signatures(session, section_ids=ids),
-            ),
-        )
+        key = (scope.path, draft.id, unanswered, section, number, data_version(session))
+        ctx.update(draft=draft, **views_of(request).get_or_make(key, lambda: _groups(session)))
     return page(request, "gop_y.html", ctx, status_code=status_code)
 
 
@@ -246,3 +266,33 @@ def dismiss_suggestion(
         )
 
     return _write(request, access, back, work, "bo-qua")
+
+
+def _upload_message(outcome: Any) -> str:
+    counts = outcome.counts
+    return (
+        f"Đã nhận bảng tiếp thu, giải trình '{outcome.path.name}': {outcome.rows} ý kiến; "
+        f"{counts.get('created', 0)} cách xử lý mới, {counts.get('updated', 0)} cập nhật, "
+        f"{counts.get('groups', 0)} ý kiến đổi nhóm, {counts.get('unanswered', 0)} ý kiến "
+        "chưa có cách xử lý."
+    )
+
+
+@router.post(UPLOAD_PATH)
+def upload_sheet(request: Request, access: Team, file: Annotated[UploadFile, File()]) -> Response:
+    """The tiếp thu sheet sent back: the same pipeline and importer as `daihoi import`, sender
+    the workspace's scope, actor the account; every error listed (sheet, row, column)."""
+    scope = _scope(access)
+    name = Path(file.filename or "tiep-thu.xlsx").name or "tiep-thu.xlsx"
+    with tempfile.TemporaryDirectory(prefix="daihoi-tiep-thu-") as tmp:
+        path = Path(tmp) / name
+        with path.open("wb") as out:
+            shutil.copyfileobj(file.file, out)
+        outcome = import_tiep_thu(
+            path, scope_code=scope.code, actor=access.principal.login, engine=engine_of(request)
+        )
+    if outcome.state is IntakeState.ACCEPTED:
+        return _view(request, access, message=_upload_message(outcome))
+    if outcome.state is IntakeState.DUPLICATE:
+        return _view(request, access, message=outcome.message)
+    return _view(request, access, error=outcome.message, upload=outcome, status_code=400)

@@ -1,7 +1,7 @@
 """trend cache: a scope's stage summaries on a day by (scope, day, plan, year, data version)
 
 Revision ID: 0008
-Revises: 0010
+Revises: 0013
 Create Date: 2026-12-02
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0010"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

@@ -2,15 +2,17 @@
 `token_set_ratio` ≥ 90 are one suggested group (union-find over the pairs).
 
 Normalised = NFC, lower-case, punctuation removed, a leading "đề nghị" removed, spaces
-collapsed. Identical normalised texts are matched once; the pairs come from
+collapsed. Texts with the same normalised words are matched once; the pairs come from
 `rapidfuzz.process.cdist` with `score_cutoff` (single worker: the web shares its cores),
 a block of rows at a time so memory stays bounded at city scale."""
 
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -21,11 +23,18 @@ _PREFIX = re.compile(r"^đề nghị(?:\s+|$)")
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1)
+def _punctuation() -> dict[int, str]:
+    """Every Unicode punctuation code point (categories P*) → a space, for str.translate."""
+    return {
+        cp: " " for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp)).startswith("P")
+    }
+
+
 def normalise(text: str) -> str:
     """The text the rule compares: NFC, lower-case, no punctuation, no leading "đề nghị"."""
-    folded = unicodedata.normalize("NFC", text).lower()
-    bare = "".join(" " if unicodedata.category(ch).startswith("P") else ch for ch in folded)
-    bare = _SPACES.sub(" ", bare).strip()
+    folded = unicodedata.normalize("NFC", text).lower().translate(_punctuation())
+    bare = _SPACES.sub(" ", folded).strip()
     return _PREFIX.sub("", bare).strip()
 
 
@@ -80,13 +89,22 @@ def _pairs(texts: Sequence[str]) -> list[tuple[int, int]]:
     return out
 
 
+def token_set(text: str) -> str:
+    """A normalised text as its sorted distinct words: `token_set_ratio` depends on nothing
+    else, so texts with the same words are compared once."""
+    return " ".join(sorted(set(normalise(text).split())))
+
+
 def components(texts: Sequence[str]) -> list[list[int]]:
     """The suggested groups of a section's comment texts: lists of indices into `texts`
     (ascending; groups ordered by their first index), only those of two or more texts."""
     keys: dict[str, int] = {}
     index_of: list[int] = []
+    seen: dict[str, str] = {}
     for text in texts:
-        key = normalise(text)
+        key = seen.get(text)
+        if key is None:
+            key = seen[text] = token_set(text)
         index_of.append(keys.setdefault(key, len(keys)) if key else -1)
     distinct = list(keys)
     sets = _Sets(len(distinct))

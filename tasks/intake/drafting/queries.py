@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from models.bulk import chunked
 from models.enums import CommentKind, DispositionAction
 from models.feedback import Comment, Disposition, DraftSection, Submission
 from models.org import Organisation
@@ -56,7 +58,23 @@ class CommentRef:
     @property
     def key(self) -> str:
         """How groups compare (the tiếp thu sheet's rule)."""
-        return group_key(self.label)
+        return effective_key(self.section_number, self.text_key, self.group_label)
+
+
+@lru_cache(maxsize=65_536)
+def effective_key(section_number: str, text_key: str, group_label: str | None) -> str:
+    """A comment's group key: its team label's, else its default group's (computed once)."""
+    return group_key(group_label or default_group(section_number, text_key))
+
+
+@dataclass(frozen=True)
+class TextRef:
+    """What the near-duplicate rule reads of a comment: its text and its group key."""
+
+    id: int
+    section_id: int
+    text: str
+    key: str
 
 
 def draft_sections(session: Session, *, draft_id: int) -> list[SectionRef]:
@@ -69,7 +87,7 @@ def draft_sections(session: Session, *, draft_id: int) -> list[SectionRef]:
     return [SectionRef(*r) for r in rows]
 
 
-def _comments_stmt(draft_id: int, scope: OrgRef) -> Any:
+def _columns() -> Any:
     return (
         select(
             Comment.id,
@@ -90,6 +108,13 @@ def _comments_stmt(draft_id: int, scope: OrgRef) -> Any:
         .join(Submission, Submission.id == Comment.submission_id)
         .join(Organisation, Organisation.id == Submission.org_id)
         .outerjoin(Disposition, Disposition.comment_id == Comment.id)
+    )
+
+
+def _comments_stmt(draft_id: int, scope: OrgRef) -> Any:
+    """The comments of the draft from the scope's subtree needing an answer, oldest first."""
+    return (
+        _columns()
         .where(
             Submission.draft_id == draft_id,
             Comment.kind != CommentKind.THONG_NHAT,
@@ -110,6 +135,48 @@ def scope_comments(
     `where` narrows them (a section, a comment)."""
     stmt = _comments_stmt(draft_id, scope).where(*where)
     return [CommentRef(*r) for r in session.execute(stmt).all()]
+
+
+def section_texts(
+    session: Session, *, draft_id: int, scope: OrgRef, section_ids: Sequence[int]
+) -> dict[int, list[TextRef]]:
+    """section id → its comments needing an answer (id order): only what the rule reads."""
+    rows = session.execute(
+        select(
+            Comment.id,
+            Comment.section_id,
+            Comment.section_number,
+            Comment.text,
+            Comment.text_key,
+            Comment.group_label,
+        )
+        .join(Submission, Submission.id == Comment.submission_id)
+        .join(Organisation, Organisation.id == Submission.org_id)
+        .where(
+            Submission.draft_id == draft_id,
+            Comment.kind != CommentKind.THONG_NHAT,
+            Comment.section_id.in_(list(section_ids)),
+            at_or_under(scope.path),
+        )
+        .order_by(Comment.id)
+    ).all()
+    out: dict[int, list[TextRef]] = {}
+    for r in rows:
+        key = effective_key(r.section_number, r.text_key, r.group_label)
+        out.setdefault(r.section_id, []).append(TextRef(r.id, r.section_id, r.text, key))
+    return out
+
+
+def comments_by_id(session: Session, *, ids: Sequence[int]) -> dict[int, CommentRef]:
+    """The comments with these ids, which the caller took from the scope's own comments
+    needing an answer: by primary key, in chunks (no draft or subtree filter, which would
+    steer SQLite onto probing every submission for every id)."""
+    out: dict[int, CommentRef] = {}
+    for part in chunked(sorted(set(ids))):
+        stmt = _columns().where(Comment.id.in_(list(part)))
+        for r in session.execute(stmt).all():
+            out[r[0]] = CommentRef(*r)
+    return out
 
 
 def group_members(

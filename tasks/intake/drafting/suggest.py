@@ -16,11 +16,16 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from models.feedback import Comment
 from models.queries import OrgRef
 from tasks.intake.drafting.near import components
-from tasks.intake.drafting.queries import CommentRef, scope_comments, section_fingerprints
-from tasks.intake.drafting.workspace import Group, build_groups
+from tasks.intake.drafting.queries import (
+    CommentRef,
+    TextRef,
+    comments_by_id,
+    section_fingerprints,
+    section_texts,
+)
+from tasks.intake.drafting.workspace import Group
 
 
 @dataclass(frozen=True)
@@ -51,19 +56,27 @@ def signature(keys: Sequence[str]) -> str:
     return hashlib.sha256("\n".join(sorted(set(keys))).encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class Found:
+    """A suggestion as the memo keeps it: its signature and its groups' comment ids."""
+
+    signature: str
+    groups: tuple[tuple[int, ...], ...]
+
+
 class SuggestionMemo:
-    """(scope path, section id) → (fingerprint, the rule's components as comment ids); bounded,
-    least recently used dropped first; safe across the web's worker threads."""
+    """(scope path, section id) → (fingerprint, the section's suggestions); bounded, least
+    recently used dropped first; safe across the web's worker threads."""
 
     def __init__(self, size: int = 1024) -> None:
         self.size = size
-        self._entries: OrderedDict[tuple[str, int], tuple[tuple[object, ...], list[list[int]]]]
+        self._entries: OrderedDict[tuple[str, int], tuple[tuple[object, ...], list[Found]]]
         self._entries = OrderedDict()
         self._lock = threading.Lock()
         self.computed = 0  # passes of the rule (tests and the benchmark read it)
 
-    def get(self, key: tuple[str, int], fingerprint: tuple[object, ...]) -> list[list[int]] | None:
-        """The components cached under this fingerprint, else None."""
+    def get(self, key: tuple[str, int], fingerprint: tuple[object, ...]) -> list[Found] | None:
+        """The suggestions cached under this fingerprint, else None."""
         with self._lock:
             entry = self._entries.get(key)
             if entry is None or entry[0] != fingerprint:
@@ -72,9 +85,9 @@ class SuggestionMemo:
             return entry[1]
 
     def put(
-        self, key: tuple[str, int], fingerprint: tuple[object, ...], value: list[list[int]]
+        self, key: tuple[str, int], fingerprint: tuple[object, ...], value: list[Found]
     ) -> None:
-        """Remember a section's components."""
+        """Remember a section's suggestions."""
         with self._lock:
             self.computed += 1
             self._entries[key] = (fingerprint, value)
@@ -83,38 +96,61 @@ class SuggestionMemo:
                 self._entries.popitem(last=False)
 
 
-def _rule_components(comments: Sequence[CommentRef]) -> list[list[int]]:
-    return [[comments[i].id for i in comp] for comp in components([c.text for c in comments])]
+def compute(texts: Sequence[TextRef]) -> list[Found]:
+    """One section's suggestions: the rule's components joined over the groups they touch
+    (union-find over group keys); only sets of two or more groups."""
+    members: dict[str, list[int]] = {}
+    for t in texts:
+        members.setdefault(t.key, []).append(t.id)
+    parent = {k: k for k in members}
 
+    def find(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
 
-def _join(
-    section_id: int, comments: Sequence[CommentRef], comps: list[list[int]]
-) -> list[Suggestion]:
-    """The rule's components over comment ids, joined over the groups they touch."""
-    groups = build_groups(comments)
-    group_of = {c.id: g for g in groups for c in g.comments}
-    parent = {g.id: g.id for g in groups}
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for comp in comps:
-        ids = [group_of[c].id for c in comp if c in group_of]
-        for other in ids[1:]:
-            a, b = find(ids[0]), find(other)
+    for comp in components([t.text for t in texts]):
+        keys = [texts[i].key for i in comp]
+        for other in keys[1:]:
+            a, b = find(keys[0]), find(other)
             if a != b:
-                parent[max(a, b)] = min(a, b)
-    joined: dict[int, list[Group]] = {}
-    for g in groups:
-        joined.setdefault(find(g.id), []).append(g)
-    return [
-        Suggestion(section_id, signature([g.comments[0].key for g in gs]), tuple(gs))
-        for _root, gs in sorted(joined.items())
-        if len(gs) > 1
+                parent[b] = a
+    joined: dict[str, list[str]] = {}
+    for k in members:
+        joined.setdefault(find(k), []).append(k)
+    found = [
+        Found(signature(keys), tuple(sorted((tuple(members[k]) for k in keys), key=lambda g: g[0])))
+        for keys in joined.values()
+        if len(keys) > 1
     ]
+    return sorted(found, key=lambda f: f.groups[0][0])
+
+
+def _compute_missing(
+    session: Session,
+    *,
+    draft_id: int,
+    scope: OrgRef,
+    prints: dict[int, tuple[object, ...]],
+    memo: SuggestionMemo,
+) -> dict[int, list[Found]]:
+    """Each section's suggestions, from the memo where its fingerprint still holds, else
+    computed (the texts of all such sections read in one query) and remembered."""
+    out: dict[int, list[Found]] = {}
+    missing = []
+    for section_id, fingerprint in prints.items():
+        hit = memo.get((scope.path, section_id), fingerprint)
+        if hit is None:
+            missing.append(section_id)
+        else:
+            out[section_id] = hit
+    if missing:
+        texts = section_texts(session, draft_id=draft_id, scope=scope, section_ids=missing)
+        for section_id in missing:
+            out[section_id] = compute(texts.get(section_id, []))
+            memo.put((scope.path, section_id), prints[section_id], out[section_id])
+    return out
 
 
 def suggestions(
@@ -126,25 +162,31 @@ def suggestions(
     memo: SuggestionMemo,
     dismissed: dict[int, set[str]] | None = None,
 ) -> dict[int, list[Suggestion]]:
-    """section id → its open suggestions (dismissed ones left out), for the sections asked."""
+    """section id → its open suggestions (dismissed ones left out), for the sections asked,
+    with their groups as the workspace shows them."""
     if not section_ids:
         return {}
     prints = section_fingerprints(session, draft_id=draft_id, scope=scope, section_ids=section_ids)
+    prints = {k: v for k, v in prints.items() if int(str(v[0])) > 1}
+    found = _compute_missing(session, draft_id=draft_id, scope=scope, prints=prints, memo=memo)
+    gone = dismissed or {}
+    open_ = {
+        sid: [f for f in fs if f.signature not in gone.get(sid, set())] for sid, fs in found.items()
+    }
+    ids = [i for fs in open_.values() for f in fs for g in f.groups for i in g]
+    refs = comments_by_id(session, ids=ids) if ids else {}
     out: dict[int, list[Suggestion]] = {}
-    for section_id in section_ids:
-        fingerprint = prints.get(section_id)
-        if fingerprint is None or int(fingerprint[0]) < 2:  # type: ignore[call-overload]
-            continue
-        comments = scope_comments(
-            session, draft_id=draft_id, scope=scope, where=(Comment.section_id == section_id,)
-        )
-        key = (scope.path, section_id)
-        comps = memo.get(key, fingerprint)
-        if comps is None:
-            comps = _rule_components(comments)
-            memo.put(key, fingerprint, comps)
-        gone = (dismissed or {}).get(section_id, set())
-        found = [s for s in _join(section_id, comments, comps) if s.signature not in gone]
-        if found:
-            out[section_id] = found
+    for sid in section_ids:
+        made = [
+            Suggestion(sid, f.signature, tuple(_group(g, refs) for g in f.groups))
+            for f in open_.get(sid, [])
+            if all(i in refs for g in f.groups for i in g)
+        ]
+        if made:
+            out[sid] = made
     return out
+
+
+def _group(ids: tuple[int, ...], refs: dict[int, CommentRef]) -> Group:
+    cs = tuple(refs[i] for i in ids)
+    return Group(id=cs[0].id, label=cs[0].label, custom=cs[0].group_label is not None, comments=cs)

@@ -55,6 +55,8 @@ class ImportOutcome:
     counts: dict[str, int] = field(default_factory=dict)
     letter_number: str | None = None
     letter_date: date | None = None
+    # Set by the pipeline: rows added / changed / removed per unit (tasks.intake.preview).
+    changes: list[Any] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Issue]:

@@ -45,7 +45,8 @@ def is_empty(value: Any) -> bool:
 
 def is_total_label(value: Any) -> bool:
     """`Tổng`, `Tổng cộng` or `Cộng`: the leftmost cell of a total row (rule 3)."""
-    return isinstance(value, str) and norm_key(value) in _TOTAL_KEYS
+    # A long text is never one (norm_key is not free, and this runs on every row).
+    return isinstance(value, str) and len(value) <= 32 and norm_key(value) in _TOTAL_KEYS
 
 
 def _number_text(value: Any) -> str | None:

@@ -1,12 +1,11 @@
-"""Formula cells Excel never calculated: openpyxl's data_only mode reads them as empty, so the
-sheet XML is scanned for `<f>` without a cached `<v>` (RELIABILITY.md A6)."""
+"""Formula cells Excel never calculated: calamine (like openpyxl's data_only mode) reads them as
+empty, so the sheet XML is scanned for `<f>` without a cached `<v>` (RELIABILITY.md A6)."""
 
 from __future__ import annotations
 
 import posixpath
 import re
 import zipfile
-from pathlib import Path
 from typing import Any
 
 from defusedxml import ElementTree as SafeET
@@ -17,7 +16,7 @@ _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _HAS_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
-def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
+def sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → its part in the zip, from workbook.xml and its relationships."""
     rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
@@ -30,29 +29,39 @@ def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     return paths
 
 
-def uncalculated_formulas(path: Path) -> dict[str, set[str]]:
-    """Per sheet, the cells holding a formula with no cached value ("never calculated").
+def uncalculated_formulas(parts: dict[str, bytes]) -> dict[str, set[str]]:
+    """Per sheet (its XML by name), the cells holding a formula with no cached value.
 
-    openpyxl's data_only mode reads such a cell as empty; only the XML tells them apart.
-    Sheets without any formula are skipped after a byte search."""
+    A reader of cached values sees such a cell as empty ("never calculated"); only the XML
+    tells them apart. Sheets without any formula are skipped after a byte search."""
     found: dict[str, set[str]] = {}
-    with zipfile.ZipFile(path) as zf:
-        for name, part in _sheet_paths(zf).items():
+    for name, data in parts.items():
+        if not _HAS_FORMULA.search(data):
+            continue
+        cells: set[str] = set()
+        for _event, elem in SafeET.iterparse(_BytesReader(data), events=("end",)):
+            if elem.tag == f"{_NS_MAIN}c":
+                if elem.find(f"{_NS_MAIN}f") is not None and _no_cached_value(elem):
+                    cells.add(elem.get("r", ""))
+                elem.clear()
+        if cells:
+            found[name] = cells
+    return found
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """Each sheet's XML by sheet name, and the same bytes by part name in the zip (a sheet
+    whose part is missing is left out)."""
+    by_part: dict[str, bytes] = {}
+    by_sheet: dict[str, bytes] = {}
+    for name, part in sheet_paths(zf).items():
+        if part not in by_part:
             try:
-                data = zf.read(part)
+                by_part[part] = zf.read(part)
             except KeyError:
                 continue
-            if not _HAS_FORMULA.search(data):
-                continue
-            cells: set[str] = set()
-            for _event, elem in SafeET.iterparse(_BytesReader(data), events=("end",)):
-                if elem.tag == f"{_NS_MAIN}c":
-                    if elem.find(f"{_NS_MAIN}f") is not None and _no_cached_value(elem):
-                        cells.add(elem.get("r", ""))
-                    elem.clear()
-            if cells:
-                found[name] = cells
-    return found
+        by_sheet[name] = by_part[part]
+    return by_sheet, by_part
 
 
 def _no_cached_value(cell: Any) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 import olefile
 
 from models.settings import Limits
+from tasks.core.errors import os_error_text
 
 ACCEPTED_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 SAVE_AS_XLSX = "Hãy lưu tệp dưới dạng Excel Workbook (.xlsx)"
@@ -45,7 +46,7 @@ def check_file(path: Path, limits: Limits) -> None:
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as e:
-        raise FileRefused(f"Không đọc được tệp '{name}': {e.strerror}") from e
+        raise FileRefused(f"Không đọc được tệp '{name}': {os_error_text(e)}") from e
     if size > limits.file_mb * _MB:
         raise FileRefused(
             f"Tệp '{name}' có dung lượng {_mb(size)} MB, vượt giới hạn {limits.file_mb} MB"

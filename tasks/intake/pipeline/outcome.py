@@ -15,16 +15,24 @@ from tasks.intake.pipeline.issues import Issue
 @dataclass(frozen=True)
 class ImportOptions:
     """How a file arrived. `sender_code` is the transport's sender (`--org`, the inbox folder);
-    without it the sender is `_meta.org_code`, else (on the command line) the registry's root."""
+    without it the sender is `_meta.org_code`; without either the file is refused (except
+    don-vi into an empty registry)."""
 
     sender_code: str | None = None
     letter_number: str | None = None
     letter_date: date | None = None
     force: bool = False
     received_on: date | None = None
-    default_to_root: bool = True
     error_dir: Path | None = None
     write_errors: bool = True
+    # Validate and compute the changes in a transaction rolled back at the end: nothing written.
+    dry_run: bool = False
+    # `--yes`: go on although the file removes more than half of a unit's rows.
+    confirm: bool = False
+    # The intake this import undoes (`daihoi import --undo`).
+    undo_of: int | None = None
+    # Who sends it (the web account's login); default: the settings' actor name.
+    actor: str | None = None
 
 
 @dataclass
@@ -43,6 +51,10 @@ class FileOutcome:
     intake_id: int | None = None
     error_workbook: Path | None = None
     message: str | None = None
+    # Rows added / changed / removed per unit (tasks.intake.preview.UnitChange).
+    changes: list[Any] = field(default_factory=list)
+    dry_run: bool = False
+    needs_confirmation: bool = False
 
     @property
     def errors(self) -> list[Issue]:
@@ -70,6 +82,11 @@ class FileOutcome:
             "errors": len(self.errors),
             "warnings": len(self.warnings),
             "counts": dict(self.counts),
+            "intake_id": self.intake_id,
+            "changes": [
+                {"org": c.org_code, "added": c.added, "changed": c.changed, "removed": c.removed}
+                for c in self.changes
+            ],
             "error_locations": [i.location() for i in self.errors[:200]],
         }
 

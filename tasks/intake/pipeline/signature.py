@@ -9,9 +9,9 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from typing import Any
 
 from tasks.core.text import norm_key
-from tasks.intake.pipeline.cells import Cell
 
 # Compared on norm_key (case-folded, `,.;:-_` removed, tones in one placement).
 _PREFIXES = tuple(
@@ -90,11 +90,10 @@ def _is_name(text: str) -> bool:
     return 0 < len(words) <= _NAME_MAX_WORDS and all(_NAME_WORD.match(w) for w in words)
 
 
-def _kind(cells: Mapping[str, Cell]) -> str | None:
+def _kind(cells: Mapping[str, Any]) -> str | None:
     """'phrase' (a signature phrase, perhaps beside names), 'name' (only names), or None."""
     phrase = False
-    for cell in cells.values():
-        value = cell.value
+    for value in cells.values():
         if not isinstance(value, str):
             return None
         if is_signature_phrase(value):
@@ -104,8 +103,8 @@ def _kind(cells: Mapping[str, Cell]) -> str | None:
     return "phrase" if phrase else "name"
 
 
-def signature_start(rows: Sequence[Mapping[str, Cell]]) -> int:
-    """The index where a signature block at the end of `rows` (each row's cells) begins, or len(rows) if none.
+def signature_start(rows: Sequence[Mapping[str, Any]]) -> int:
+    """The index where a signature block at the end of `rows` (each row's values) begins, or len(rows) if none.
 
     The block is the trailing run of phrase and name rows, from its first phrase row on:
     name-only rows above the first phrase are data (an unfinished row still errors), and a

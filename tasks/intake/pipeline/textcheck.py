@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 _KEEP_CONTROLS = frozenset("\n\r\t")
+# Unicode category Cc is exactly U+0000–U+001F and U+007F–U+009F.
+_BAD_CONTROL = re.compile(
+    "["
+    + "".join(
+        re.escape(chr(c))
+        for c in [*range(0x20), *range(0x7F, 0xA0)]
+        if chr(c) not in _KEEP_CONTROLS
+    )
+    + "]"
+)
 # Legacy Vietnamese fonts (TCVN3/ABC, VNI) show up in a Unicode file as the Latin-1 symbols
 # and letters their code pages put Vietnamese letters on (TCVN3: 0xA1–0xAE, 0xB5–0xFE; VNI's
 # mark letters); found inside a word they are mojibake, not typing. °, ±, ² are not among
@@ -44,7 +53,5 @@ def looks_like_legacy_font(text: str) -> bool:
 
 def bad_control(text: str) -> str | None:
     """The first control character other than line breaks and tabs, if any."""
-    for ch in text:
-        if ch not in _KEEP_CONTROLS and unicodedata.category(ch) == "Cc":
-            return ch
-    return None
+    m = _BAD_CONTROL.search(text)
+    return None if m is None else m.group(0)

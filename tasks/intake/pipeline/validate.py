@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 from tasks.intake.pipeline.cells import Cell, parse_cell
 from tasks.intake.pipeline.error_workbook import ERRORS_SHEET
 from tasks.intake.pipeline.issues import Issue, error, shown, warning
+from tasks.intake.pipeline.sheet import Sheet
 from tasks.intake.pipeline.spec import FormSpec, SheetSpec
 from tasks.intake.pipeline.workbook import META_SHEET, Header, Workbook, data_rows, find_header
 
@@ -116,7 +117,7 @@ class ParsedForm:
 
 
 def parse_sheet(
-    ws: Any, spec: SheetSpec, uncalculated: set[str]
+    ws: Sheet, spec: SheetSpec, uncalculated: set[str]
 ) -> tuple[ParsedSheet, list[Issue]]:
     """Find the header, then type every cell of the data area; problems are collected, not raised."""
     header = find_header(ws, spec)
@@ -124,47 +125,55 @@ def parse_sheet(
     issues = list(header.issues)
     if header.row == 0:
         return parsed, issues
-    # The rows above the header (gop-y reads `Số văn bản:` there); iter_rows would read the
-    # whole sheet for max_row=0, so a header on row 1 has none.
-    parsed.preamble = (
-        [
-            [Cell(c.value, c.number_format or "General") for c in row]
-            for row in ws.iter_rows(min_row=1, max_row=header.row - 1)
-        ]
-        if header.row > 1
-        else []
-    )
+    # The rows above the header (gop-y reads `Số văn bản:` there).
+    parsed.preamble = [[Cell(v) for v in ws.row_values(r)] for r in range(1, header.row)]
     percent = frozenset(c.field for c in spec.columns if c.type == "percent")
     rows, area_issues = data_rows(ws, header, spec, uncalculated, percent)
     issues.extend(area_issues)
     columns = [c for c in spec.columns if c.type != "ignored" and c.field in header.columns]
+    # Columns repeat a few values thousands of times: one parse per (field, value, format).
+    # The type is in the key since True == 1 == 1.0; plain text is its own key.
+    parsed_cells: dict[str, dict[Any, tuple[Any, str | None]]] = {c.field: {} for c in columns}
     for row in rows:
         values: dict[str, Any] = {}
         raw: dict[str, str] = {}
         bad: set[str] = set()
+        cells = row.cells
         for col in columns:
-            cell = row.cells.get(col.field)
-            if cell is None:
+            name = col.field
+            if name not in cells:
                 if col.required:
-                    bad.add(col.field)
+                    bad.add(name)
                     issues.append(
                         error(
                             REQUIRED_MSG,
                             sheet=ws.title,
                             row=row.number,
                             column=col.label,
-                            col_idx=header.columns[col.field],
+                            col_idx=header.columns[name],
                         )
                     )
                 continue
-            raw[col.field] = shown(cell.value)
-            value, problem = parse_cell(col, cell)
+            v = cells[name]
+            if row.uncalculated and name in row.uncalculated:
+                raw[name] = ""
+                value, problem = parse_cell(col, row.cell(name))
+            else:
+                raw[name] = v if type(v) is str else shown(v)
+                fmt = row.formats.get(name, "General") if row.formats else "General"
+                key = v if type(v) is str and fmt == "General" else (type(v), v, fmt)
+                cache = parsed_cells[name]
+                found = cache.get(key)
+                if found is None:
+                    found = cache[key] = parse_cell(col, Cell(v, fmt))
+                value, problem = found
             if problem is None:
-                values[col.field] = value
+                values[name] = value
                 continue
-            bad.add(col.field)
-            c_idx = header.columns[col.field]
-            if cell.uncalculated:
+            bad.add(name)
+            c_idx = header.columns[name]
+            uncalculated_cell = name in row.uncalculated
+            if uncalculated_cell:
                 problem = f"ô {get_column_letter(c_idx)}{row.number} {problem}"
             issues.append(
                 error(
@@ -173,7 +182,7 @@ def parse_sheet(
                     row=row.number,
                     column=col.label,
                     col_idx=c_idx,
-                    value=None if cell.uncalculated else raw[col.field],
+                    value=None if uncalculated_cell else raw[name],
                 )
             )
         parsed.rows.append(ParsedRow(row.number, values, raw, frozenset(bad)))

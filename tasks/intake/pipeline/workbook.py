@@ -4,83 +4,114 @@ the data area (rule 3), merged ranges and formulas never calculated."""
 from __future__ import annotations
 
 import re
-import warnings
+import zipfile
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.escape import unescape
+from openpyxl.utils.cell import coordinate_to_tuple
+from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from models.settings import Limits
 from tasks.core.text import norm_key
 from tasks.intake.pipeline.cells import Cell, is_empty, is_total_label
-from tasks.intake.pipeline.formulas import uncalculated_formulas
+from tasks.intake.pipeline.formulas import sheet_parts, uncalculated_formulas
 from tasks.intake.pipeline.issues import Issue, error, warning
 from tasks.intake.pipeline.limits import FileRefused, check_file, not_excel
+from tasks.intake.pipeline.parts import (
+    error_values,
+    percent_cells,
+    percent_styles,
+    refuse_entities,
+)
+from tasks.intake.pipeline.sheet import Sheet, merged_ranges
 from tasks.intake.pipeline.signature import signature_start
 from tasks.intake.pipeline.spec import ColumnSpec, SheetSpec
 
 META_SHEET = "_meta"
 HEADER_SEARCH_ROWS = 15
 _REQUIRED_MARK = re.compile(r"\s*\(\*\)\s*$")
+_PERCENT_FORMAT = "0%"
 
 
 @dataclass
 class Workbook:
-    """An opened workbook: openpyxl's cached values, `_meta`, and uncalculated formula cells."""
+    """An opened workbook: its worksheets' cached values, `_meta`, uncalculated formula cells."""
 
     path: Path
-    book: Any
+    sheet_names: list[str]
+    sheets: dict[str, Sheet]
     meta: dict[str, str] | None
     uncalculated: dict[str, set[str]] = field(default_factory=dict)
 
-    @property
-    def sheet_names(self) -> list[str]:
-        """The sheets' names as the workbook has them."""
-        return list(self.book.sheetnames)
-
-    def find_sheet(self, name: str) -> Any | None:
+    def find_sheet(self, name: str) -> Sheet | None:
         """The worksheet whose name matches `name` normalised (rule 1), or None."""
         key = norm_key(name)
-        for title in self.book.sheetnames:
+        for title, sheet in self.sheets.items():
             if title != META_SHEET and norm_key(title) == key:
-                return self.book[title]
+                return sheet
         return None
 
 
 def open_workbook(path: Path, limits: Limits) -> Workbook:
-    """Check the file's limits, then read it in normal mode (declared dimensions lie)."""
+    """Check the file's limits, refuse entity declarations, then read every worksheet's cached
+    values with calamine (all the cells there are: declared dimensions lie)."""
     check_file(path, limits)
     try:
-        with warnings.catch_warnings():
-            # openpyxl warns about data validation / extensions it drops; irrelevant here.
-            warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(path, data_only=True, keep_links=False)
-    except FileRefused:
-        raise
-    except Exception as e:  # openpyxl raises anything from KeyError to XML errors on junk
+        with zipfile.ZipFile(path) as zf:
+            by_sheet, by_part = sheet_parts(zf)
+            refuse_entities(zf, by_part)
+            uncalculated = uncalculated_formulas(by_sheet)
+            errors = error_values(by_sheet)
+            styles = percent_styles(zf)
+            del by_sheet, by_part
+        book = CalamineWorkbook.from_path(str(path))
+        try:
+            names = list(book.sheet_names)
+            sheets = {
+                m.name: _read_sheet(book, m.name, partial(percent_cells, path, m.name, styles))
+                for m in book.sheets_metadata
+                if m.typ == SheetTypeEnum.WorkSheet
+            }
+        finally:
+            book.close()
+        for title, cells in errors.items():
+            for (r, c), text in cells.items():
+                if title in sheets:
+                    sheets[title].put(r, c, text)
+    except Exception as e:  # calamine, zipfile and defusedxml raise many kinds on junk
         raise not_excel(path.name) from e
-    for ws in book.worksheets:
-        if ws.max_row > limits.rows_per_sheet:
+    for sheet in sheets.values():
+        if sheet.max_row > limits.rows_per_sheet:
             raise FileRefused(
-                f"Sheet '{ws.title}' có {ws.max_row} dòng, vượt giới hạn "
+                f"Sheet '{sheet.title}' có {sheet.max_row} dòng, vượt giới hạn "
                 f"{limits.rows_per_sheet} dòng một sheet"
             )
-    try:
-        uncalculated = uncalculated_formulas(path)
-    except Exception as e:
-        raise not_excel(path.name) from e
-    return Workbook(path=path, book=book, meta=_read_meta(book), uncalculated=uncalculated)
+    return Workbook(
+        path=path,
+        sheet_names=names,
+        sheets=sheets,
+        meta=_read_meta(sheets.get(META_SHEET)),
+        uncalculated=uncalculated,
+    )
 
 
-def _read_meta(book: Any) -> dict[str, str] | None:
-    if META_SHEET not in book.sheetnames:
+def _read_sheet(book: CalamineWorkbook, name: str, percent: Any) -> Sheet:
+    raw = book.get_sheet_by_name(name)
+    rows = raw.to_python(skip_empty_area=False)
+    while rows and all(v == "" for v in rows[-1]):
+        rows.pop()
+    return Sheet(name, rows, merged_ranges(raw.merged_cell_ranges), percent)
+
+
+def _read_meta(sheet: Sheet | None) -> dict[str, str] | None:
+    if sheet is None:
         return None
     meta: dict[str, str] = {}
-    for row in book[META_SHEET].iter_rows(min_row=1, max_col=2, values_only=True):
-        key, value = row[0], row[1] if len(row) > 1 else None
+    for r in range(1, sheet.max_row + 1):
+        key, value = sheet.value(r, 1), sheet.value(r, 2)
         if isinstance(key, str) and key.strip():
             meta[key.strip()] = "" if value is None else str(value).strip()
     return meta
@@ -110,14 +141,15 @@ class Header:
         return not any(i.is_error for i in self.issues)
 
 
-def find_header(ws: Any, spec: SheetSpec) -> Header:
+def find_header(ws: Sheet, spec: SheetSpec) -> Header:
     """Rule 2: among rows 1–15, the row holding the most required labels (at least half)."""
     by_key: dict[str, ColumnSpec] = {c.key: c for c in spec.columns}
     required = {c.key for c in spec.required_columns}
     best_row, best_hits = 0, -1
     rows: dict[int, list[tuple[int, str]]] = {}
     top = min(ws.max_row, HEADER_SEARCH_ROWS)
-    for r_idx, row in enumerate(ws.iter_rows(min_row=1, max_row=top, values_only=True), start=1):
+    for r_idx in range(1, top + 1):
+        row = ws.row_values(r_idx)
         labels = [(c_idx, lab) for c_idx, v in enumerate(row, 1) if (lab := header_label(v))]
         rows[r_idx] = labels
         hits = len({norm_key(lab) for _c, lab in labels} & required)
@@ -181,83 +213,88 @@ def find_header(ws: Any, spec: SheetSpec) -> Header:
 
 @dataclass(frozen=True)
 class DataRow:
-    """One data row: its Excel row number and the cells of the header's columns, by field."""
+    """One data row: its Excel row number and the values of the header's non-empty cells by
+    field; `formats` the percent-formatted number cells, `uncalculated` the formula cells
+    Excel never calculated (their value None)."""
 
     number: int
-    cells: dict[str, Cell]
+    cells: dict[str, Any]
+    formats: dict[str, str] | None = None
+    uncalculated: frozenset[str] = frozenset()
+
+    def cell(self, name: str) -> Cell:
+        """The field's cell as the parsers take it."""
+        fmt = self.formats.get(name, "General") if self.formats else "General"
+        return Cell(self.cells[name], fmt, name in self.uncalculated)
 
 
 def _merged_sources(
-    ws: Any, first_row: int, cols: set[int]
+    ws: Sheet, first_row: int, cols: set[int]
 ) -> dict[tuple[int, int], tuple[int, int]]:
     """Coordinates inside a merged range below the header → the range's top-left coordinate."""
     sources: dict[tuple[int, int], tuple[int, int]] = {}
-    for rng in ws.merged_cells.ranges:
-        if rng.max_row < first_row:
+    for min_row, min_col, max_row, max_col in ws.merged:
+        if max_row < first_row:
             continue
-        anchor = (rng.min_row, rng.min_col)
-        for r in range(max(rng.min_row, first_row), rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
+        anchor = (min_row, min_col)
+        for r in range(max(min_row, first_row), max_row + 1):
+            for c in range(min_col, max_col + 1):
                 if c in cols and (r, c) != anchor:
                     sources[(r, c)] = anchor
     return sources
 
 
-def _cell_lookup(ws: Any) -> Any:
-    """(row, column) → the cell or None, without creating empty cells.
-
-    openpyxl keeps a worksheet's cells in `_cells` keyed by (row, column); `ws.cell()` and
-    `iter_rows()` would create an object for every empty coordinate of the area."""
-    cells = getattr(ws, "_cells", None)
-    if isinstance(cells, dict):
-        return cells.get
-    return lambda rc: ws.cell(*rc)
-
-
 def data_rows(
-    ws: Any,
+    ws: Sheet,
     header: Header,
     spec: SheetSpec,
     uncalculated: set[str],
     formatted: frozenset[str] = frozenset(),
 ) -> tuple[list[DataRow], list[Issue]]:
     """Rule 3: the rows under the header down to the last one filling a required column (a
-    signature block below excluded), blank and total rows skipped; a merged range gives its value to every cell it covers.
-    Number formats are read only for the fields in `formatted` (percent columns need them)."""
-    fields = list(header.columns.items())
-    cols = {c for _f, c in fields} | {header.leftmost}
+    signature block below excluded), blank and total rows skipped; a merged range gives its
+    value to every cell it covers. Number formats are read only for the fields in `formatted`
+    (percent columns need them), and only for number cells."""
+    fields = [(f, c, f in formatted) for f, c in header.columns.items()]
+    cols = {c for _f, c, _p in fields} | {header.leftmost}
     required = {c.field for c in spec.required_columns if c.field in header.columns}
     first = header.row + 1
-    merged = _merged_sources(ws, first, cols) if ws.merged_cells.ranges else {}
-    lookup = _cell_lookup(ws)
+    merged = _merged_sources(ws, first, cols) if ws.merged else {}
+    uncalc_at = {coordinate_to_tuple(ref) for ref in uncalculated if ref}
+    left_col = header.leftmost
     rows: list[DataRow] = []
     for r_idx in range(first, ws.max_row + 1):
-        cells: dict[str, Cell] = {}
-        for fname, c_idx in fields:
-            src = lookup(merged.get((r_idx, c_idx), (r_idx, c_idx)))
-            value = None if src is None else src.value
-            uncalc = (
-                value is None
-                and bool(uncalculated)
-                and src is not None
-                and src.coordinate in uncalculated
-            )
-            if value is None and not uncalc:
+        values = ws.rows[r_idx - 1]
+        width = len(values)
+        cells: dict[str, Any] = {}
+        formats: dict[str, str] | None = None
+        uncalc: set[str] | None = None
+        for fname, c_idx, pct in fields:
+            at = merged.get((r_idx, c_idx)) if merged else None
+            if at is None:
+                value = values[c_idx - 1] if c_idx <= width else ""
+            else:
+                value = ws.raw(*at)
+            if type(value) is str:
+                if value.strip():
+                    cells[fname] = value
+                elif uncalc_at and (at or (r_idx, c_idx)) in uncalc_at:
+                    cells[fname] = None
+                    uncalc = uncalc or set()
+                    uncalc.add(fname)
                 continue
-            if isinstance(value, str):
-                if "_x" in value:
-                    # OOXML writes control characters as _xHHHH_; openpyxl leaves them escaped.
-                    value = unescape(value)
-                if not value.strip():
-                    continue
-            fmt = (src.number_format or "General") if fname in formatted else "General"
-            cells[fname] = Cell(value, fmt, uncalc)
+            if type(value) is float and value.is_integer():
+                value = int(value)
+            cells[fname] = value
+            if pct and ws.is_percent(*(at or (r_idx, c_idx))):
+                formats = formats or {}
+                formats[fname] = _PERCENT_FORMAT
         if not cells:
             continue
-        left = lookup(merged.get((r_idx, header.leftmost), (r_idx, header.leftmost)))
-        if left is not None and is_total_label(left.value):
+        left = merged.get((r_idx, left_col), (r_idx, left_col)) if merged else (r_idx, left_col)
+        if is_total_label(ws.raw(*left)):
             continue
-        rows.append(DataRow(r_idx, cells))
+        rows.append(DataRow(r_idx, cells, formats, frozenset(uncalc) if uncalc else frozenset()))
     return _cut_area(ws.title, rows, required)
 
 

@@ -4,6 +4,7 @@ one explicit registry of them (kind code → kind), in the order `daihoi report`
 from __future__ import annotations
 
 from tasks.reports.kinds import (
+    delegates,
     feedback,
     inspections,
     personnel,
@@ -22,4 +23,5 @@ KINDS: dict[str, Kind] = {
     "training": training.KIND,
     "targets": targets.KIND,
     "reminders": reminders.KIND,
+    "delegates": delegates.KIND,
 }

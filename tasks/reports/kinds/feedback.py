@@ -3,7 +3,7 @@ order, each group's units and dispositions, agreements counted, units yet to sub
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import stages as stage_queries
+from models.bulk import chunked
 from models.enums import CommentKind, DispositionAction
 from models.feedback import Comment, Disposition, DraftSection, Submission
 from models.org import Organisation
@@ -188,6 +189,27 @@ def _sections(
     return out
 
 
+def last_names(session: Session, org_ids: Sequence[int]) -> dict[int, str]:
+    """The names organisations had last (those no longer active included), by id."""
+    found: dict[int, str] = {}
+    for part in chunked(sorted(set(org_ids))):
+        stmt = select(Organisation.id, Organisation.name).where(Organisation.id.in_(part))
+        found.update({int(i): str(n) for i, n in session.execute(stmt)})
+    return found
+
+
+def _retired(
+    comments: Sequence[CommentRow], names: Mapping[int, str], active: Collection[int]
+) -> list[dict[str, Any]]:
+    """Units no longer active whose comments the synthesis still holds: name and count, in the
+    order their comments come."""
+    counts: dict[int, int] = {}
+    for c in comments:
+        if c.org_id not in active:
+            counts[c.org_id] = counts.get(c.org_id, 0) + 1
+    return [{"name": names.get(i, ""), "comments": n} for i, n in counts.items()]
+
+
 def build_feedback_context(
     *,
     doc: dict[str, Any],
@@ -198,24 +220,32 @@ def build_feedback_context(
     submissions: Sequence[SubmissionRow],
     names: Mapping[int, str],
     units: Sequence[int],
+    figures: Mapping[str, Any],
+    active: Collection[int],
 ) -> dict[str, Any]:
     """The synthesis: comments grouped in the draft's section order, each group's units and
-    dispositions, agreements counted, units yet to submit listed."""
-    deadline = draft["deadline"] if draft else None
-    submitted = {s.org_id for s in submissions}
-    needing = [c for c in comments if c.kind != CommentKind.THONG_NHAT]
-    answered = sum(1 for c in needing if c.action is not None)
+    dispositions, agreements counted, units yet to submit listed. Its figures are status's
+    feedback summary (`figures`) over the scope's units; comments of units no longer active
+    (not in `active`) keep their last names and are counted on their own line."""
+    counted = set(units)
+    own = [c for c in comments if c.org_id in counted]
+    needing = int(figures["comments"])
+    answered = int(figures["answered"])
     summary = {
-        "units": len(units),
-        "submitted": len(submitted),
-        "late": sum(1 for s in submissions if deadline and s.submitted_on > deadline),
-        "no_comments": sum(1 for s in submissions if s.no_comments),
-        "comments": len(comments),
-        "agreements": len(comments) - len(needing),
-        "needing": len(needing),
+        "units": int(figures["applicable"]),
+        "submitted": int(figures["done"]),
+        "late": int(figures["late"]),
+        "no_comments": sum(1 for s in submissions if s.no_comments and s.org_id in counted),
+        "comments": len(own),
+        "agreements": sum(1 for c in own if c.kind == CommentKind.THONG_NHAT),
+        "needing": needing,
         "answered": answered,
-        "answered_share": answered / len(needing) if needing else None,
+        "answered_share": answered / needing if needing else None,
     }
+    retired = _retired(comments, names, active)
+    summary["retired_comments"] = sum(r["comments"] for r in retired)
+    submitted = {s.org_id for s in submissions}
+    deadline = draft["deadline"] if draft else None
     return {
         "doc": doc,
         "scope": {"name": scope_name},
@@ -226,6 +256,7 @@ def build_feedback_context(
             "deadline": deadline.isoformat() if deadline else "",
         },
         "summary": summary,
+        "retired": [f"{r['name']} ({r['comments']} ý kiến)" for r in retired],
         "sections": _sections(sections, comments, names),
         "not_submitted": [names[u] for u in units if u not in submitted],
     }
@@ -240,11 +271,14 @@ def plan(req: Request) -> list[PlannedDocument]:
     sections: list[SectionRow] = []
     comments: list[CommentRow] = []
     submissions: list[SubmissionRow] = []
+    names: Mapping[int, str] = req.names
     if draft_row is not None:
         draft = {"title": draft_row.title, "deadline": draft_row.deadline}
         sections = draft_sections(req.s, draft_id=draft_row.id)
         comments = comments_of(req.s, draft_id=draft_row.id, scope_path=path, as_of=req.as_of)
         submissions = submissions_of(req.s, draft_id=draft_row.id, scope_path=path, as_of=req.as_of)
+        gone = {c.org_id for c in comments} - set(req.names)
+        names = {**last_names(req.s, sorted(gone)), **req.names} if gone else req.names
     ctx = build_feedback_context(
         doc=req.doc(req.report_head(subject)),
         scope_name=req.scope.name,
@@ -252,8 +286,10 @@ def plan(req: Request) -> list[PlannedDocument]:
         sections=sections,
         comments=comments,
         submissions=submissions,
-        names=req.names,
+        names=names,
         units=req.judged_units(),
+        figures=req.status["stages"]["feedback"],
+        active=req.names,
     )
     return [req.report("feedback", subject, ctx)]
 

@@ -124,6 +124,19 @@ class UnitFacts:
     congress_date: date | None
     committee_size: int | None
     contents: int
+    held_date: date | None = None
+
+
+def congress_phrase(unit: UnitFacts, as_of: date) -> str:
+    """How the list speaks of the unit's congress: held, planned and past, or to come (never a
+    past date as if it were to come)."""
+    if unit.held_date is not None and unit.held_date <= as_of:
+        return f"đại hội đã tổ chức ngày {unit.held_date:%d/%m/%Y}"
+    if unit.congress_date is None:
+        return "chưa có ngày đại hội dự kiến"
+    if unit.congress_date < as_of:
+        return f"đại hội dự kiến ngày {unit.congress_date:%d/%m/%Y}, đã quá ngày dự kiến"
+    return f"đại hội dự kiến ngày {unit.congress_date:%d/%m/%Y}"
 
 
 def age_on(birth: date, day: date) -> int:
@@ -267,6 +280,7 @@ def build_personnel_context(
         "unit": {
             "name": unit.name,
             "congress_date": unit.congress_date.isoformat() if unit.congress_date else "",
+            "congress_phrase": congress_phrase(unit, as_of),
             "size_line": _size_line(unit, plan, len(people), len(passed)),
             "shortfall": shortfall or "",
         },
@@ -289,6 +303,7 @@ def unit_personnel(
         congress_date=opt_date(row["congress_date"]),
         committee_size=opt_int(row["committee_size"]),
         contents=opt_int(row["contents"]) or 4,
+        held_date=opt_date(row["held_date"]),
     )
     subject = (
         f"Nhân sự dự kiến cấp ủy khóa mới của {org.name}, nhiệm kỳ {term_label(req.settings.term)}"

@@ -15,7 +15,14 @@ from models.queries import OrgRef
 from models.records import ReportArchive
 from tasks.reports import archive, charts
 from tasks.reports import party_format as pf
-from tasks.reports.labels import STAGE_LABELS, STAGES, STATE_LABELS, term_label
+from tasks.reports.labels import (
+    STAGE_LABELS,
+    STAGES,
+    STATE_LABELS,
+    progress_reason,
+    term_label,
+    unit_labels,
+)
 from tasks.reports.planning import Kind, PlannedDocument, Request
 from tasks.status.document import stage_summary
 from tasks.status.forecast import add_forecast
@@ -139,6 +146,23 @@ def has_units(status: Mapping[str, Any]) -> bool:
     return any(u["code"] != status["self"]["code"] for u in status["units"])
 
 
+def held_lines(status: Mapping[str, Any]) -> list[str]:
+    """Units whose congress was held before they finished a stage, named apart (DESIGN.md
+    "A congress already held"), in tree order."""
+    lines: list[str] = []
+    for unit in status["units"]:
+        lapsed = [
+            STAGE_LABELS[s].lower()
+            for s in STAGES
+            if "dai-hoi-da-to-chuc" in unit["stages"][s]["warnings"]
+        ]
+        if lapsed:
+            lines.append(
+                f"{unit['name']} đã tổ chức đại hội khi chưa hoàn thành: {'; '.join(lapsed)}."
+            )
+    return lines
+
+
 def build_progress_context(
     *,
     doc: dict[str, Any],
@@ -154,6 +178,7 @@ def build_progress_context(
         for s in STAGES
     ]
     fb = status["stages"]["feedback"]
+    label_of = unit_labels(status, scope_name)
     laggards: list[dict[str, Any]] = []
     for unit in status["units"]:
         for stage in STAGES:
@@ -162,16 +187,18 @@ def build_progress_context(
                 laggards.append(
                     {
                         "stt": len(laggards) + 1,
-                        "name": unit["name"],
+                        "name": label_of[unit["code"]],
                         "stage": STAGE_LABELS[stage],
                         "due": entry["due"] or "",
                         "state": STATE_LABELS[entry["state"]],
                         "progress": entry["progress"],
+                        "why": progress_reason(stage, entry),
                     }
                 )
     return {
         "doc": doc,
         "scope": {"name": scope_name, "units": len(status["units"])},
+        "held": held_lines(status),
         "stages": stages,
         "has_chart": has_chart,
         "has_trend": has_trend,

@@ -8,7 +8,13 @@ from datetime import date
 from typing import Any
 
 from tasks.reports import party_format as pf
-from tasks.reports.labels import STAGE_LABELS, STAGES, warning_text
+from tasks.reports.labels import (
+    STAGE_LABELS,
+    STAGES,
+    progress_reason,
+    unit_labels,
+    warning_text,
+)
 from tasks.reports.planning import Kind, PlannedDocument, Request
 from tasks.status.feasibility import shortfall_words
 
@@ -48,12 +54,28 @@ def _detail(stage: str, entry: Mapping[str, Any]) -> str:
             f"mới cử {entry.get('satisfied', 0)}/{entry.get('pairs', 0)} lượt thành phần "
             "bắt buộc tham dự tập huấn"
         )
-    parts += [warning_text(w) for w in entry.get("warnings", [])]
+    # A past planned date is said once, in the letter's congress line, not under every stage.
+    parts += [warning_text(w) for w in entry.get("warnings", []) if w != "qua-ngay-du-kien"]
     return "; ".join(parts)
 
 
+def congress_line(congress_date: str | None, as_of: date) -> str:
+    """The letter's sentence on the unit's congress: a planned date still to come is "dự kiến
+    tổ chức"; one already past is spoken of in the past (DESIGN.md "A congress already held")."""
+    if not congress_date:
+        return "Đơn vị chưa báo cáo ngày dự kiến tổ chức đại hội."
+    day = date.fromisoformat(congress_date)
+    if day >= as_of:
+        return f"Đại hội của đơn vị dự kiến tổ chức ngày {day:%d/%m/%Y}."
+    return (
+        f"Theo kế hoạch, đại hội của đơn vị được tổ chức ngày {day:%d/%m/%Y}; đến nay đã quá "
+        "ngày này nhưng đơn vị chưa báo cáo kết quả tổ chức đại hội."
+    )
+
+
 def overdue_units(status: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """Units with at least one stage overdue, in tree order."""
+    """Units with at least one stage overdue, in tree order (a unit whose congress was held has
+    none: its unfinished stages are no longer applicable)."""
     return [u for u in status["units"] if any(u["stages"][s]["state"] == "overdue" for s in STAGES)]
 
 
@@ -74,6 +96,7 @@ def build_reminder_context(
                 "due": entry["due"] or "",
                 "days_late": (as_of - due).days if due else 0,
                 "progress": entry["progress"],
+                "why": progress_reason(stage, entry),
                 "bar": _bar(entry["progress"], late=True),
                 "detail": _detail(stage, entry),
             }
@@ -86,6 +109,7 @@ def build_reminder_context(
             "name": unit["name"],
             "congress_date": unit.get("congress_date") or "",
             "shortfall": short or "",
+            "congress_line": congress_line(unit.get("congress_date"), as_of),
         },
         "items": items,
     }
@@ -94,9 +118,11 @@ def build_reminder_context(
 def plan(req: Request) -> list[PlannedDocument]:
     """A letter to each unit with a stage overdue, in tree order."""
     ids = req.ids()
+    label_of = unit_labels(req.status, req.scope.name)
     docs = []
     for unit in overdue_units(req.status):
-        head = pf.DocumentHead(pf.LETTER, "", SUBJECT, ["Như trên"], addressee=unit["name"])
+        name = label_of[unit["code"]]
+        head = pf.DocumentHead(pf.LETTER, "", SUBJECT, ["Như trên"], addressee=name)
         ctx = build_reminder_context(doc=req.doc(head), unit=unit, as_of=req.as_of)
         docs.append(
             PlannedDocument(

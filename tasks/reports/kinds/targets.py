@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tasks.core.text import vn_int
 from tasks.reports import charts
 from tasks.reports.labels import TARGET_TEXTS
 from tasks.reports.planning import Kind, PlannedDocument, Request
@@ -26,7 +27,8 @@ def build_targets_context(
         t = by_code.get(code)
         if t is None:
             continue
-        result = f"{t['numerator']:,}/{t['denominator']:,}".replace(",", ".")
+        # Spaces around the slash: a narrow cell wraps between the numbers, never inside one.
+        result = f"{vn_int(t['numerator'])} / {vn_int(t['denominator'])}"
         reporting = t.get("reporting")
         population = t.get("population")
         rows.append(

@@ -206,9 +206,11 @@ def loop_table(
     size: float = pf.TABLE_PT,
     align: Sequence[Any] | None = None,
     header_spans: Sequence[tuple[str, int]] | None = None,
+    footer: Sequence[Sequence[str]] = (),
 ) -> Table:
-    """A gridded table: a bold header row, then one row per item of `loop` (a `{%tr %}` row)."""
-    table: Table = doc.add_table(rows=4, cols=len(cells))
+    """A gridded table: a bold header row, then one row per item of `loop` (a `{%tr %}` row),
+    then the bold `footer` rows (totals), aligned as the item row."""
+    table: Table = doc.add_table(rows=4 + len(footer), cols=len(cells))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     fixed_widths(table, widths_mm)
@@ -232,6 +234,9 @@ def loop_table(
     for cell, text, al in zip(row, cells, aligns, strict=True):
         _cell_fonts(cell, text, size=size, align=al)
     _cell_fonts(table.rows[3].cells[0], "{%tr endfor %}", size=size, align=LEFT)
+    for r, texts in enumerate(footer, start=4):
+        for cell, text, al in zip(table.rows[r].cells, texts, aligns, strict=True):
+            _cell_fonts(cell, text, size=size, bold=True, align=al)
     return table
 
 

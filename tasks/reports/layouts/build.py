@@ -19,6 +19,7 @@ from docx.document import Document as DocumentObject
 from tasks.reports.docx import package as docx_zip
 from tasks.reports.docx.render import template_dir
 from tasks.reports.layouts import (
+    delegates,
     feedback,
     inspections,
     personnel,
@@ -46,6 +47,7 @@ LAYOUTS: dict[str, tuple[Callable[[DocumentObject], None], bool]] = {
     "training": (training.layout, False),
     "targets": (targets.layout, False),
     "reminders": (reminders.layout, False),
+    "delegates": (delegates.layout, False),
 }
 
 

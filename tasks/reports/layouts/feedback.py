@@ -22,6 +22,13 @@ def layout(doc: DocumentObject) -> None:
         "{{ summary.agreements|number }} ý kiến thống nhất. Ban Thường vụ Đảng ủy tổng hợp, tiếp "
         "thu, giải trình như sau:",
     )
+    tag(doc, "{%p if retired %}")
+    body(
+        doc,
+        "Ngoài ra còn {{ summary.retired_comments|number }} ý kiến của đơn vị nay không còn hoạt "
+        "động, không tính vào số liệu trên: {{ retired|join('; ') }}.",
+    )
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p for s in sections %}")
     heading(doc, "{{ s.heading }}")
     tag(doc, "{%p if s.agreements %}")

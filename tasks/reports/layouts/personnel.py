@@ -15,7 +15,7 @@ def layout(doc: DocumentObject) -> None:
         doc,
         "Căn cứ kế hoạch chuẩn bị đại hội nhiệm kỳ {{ doc.term }}, Ban Thường vụ Đảng ủy báo "
         "cáo danh sách trích ngang nhân sự dự kiến tham gia cấp ủy khóa mới của {{ unit.name }} "
-        "(đại hội dự kiến ngày {{ unit.congress_date|vn_date }}), số liệu đến ngày "
+        "({{ unit.congress_phrase }}), số liệu đến ngày "
         "{{ doc.as_of|vn_date }}, như sau:",
     )
     heading(doc, "I. SỐ LƯỢNG, CƠ CẤU")

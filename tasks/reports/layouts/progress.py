@@ -82,7 +82,7 @@ def layout(doc: DocumentObject) -> None:
             "{{ u.stage }}",
             "{{ u.due|vn_date }}",
             "{{ u.state }}",
-            "{{ u.progress|percent }}",
+            "{{ u.progress|percent }}{{ u.why }}",
         ],
         widths_mm=[12, 52, 34, 23, 24, 20],
         loop="u in laggards",
@@ -91,6 +91,9 @@ def layout(doc: DocumentObject) -> None:
     tag(doc, "{%p else %}")
     body(doc, "Chưa có đơn vị nào quá hạn hoặc có nguy cơ chậm tiến độ.")
     tag(doc, "{%p endif %}")
+    tag(doc, "{%p for line in held %}")
+    body(doc, "- {{ line }}")
+    tag(doc, "{%p endfor %}")
     heading(doc, "III. DỰ BÁO KHÔNG KỊP TIẾN ĐỘ")
     tag(doc, "{%p if forecast %}")
     body(

@@ -30,7 +30,7 @@ def layout(doc: DocumentObject) -> None:
         ],
         cells=["{{ i.stt }}", "{{ i.label }}", "{{ i.due|vn_date }}", "{{ i.days_late }} ngày"]
         + [f"{{% cellbg i.bar[{n}] %}}" for n in range(10)]
-        + ["{{ i.progress|percent }}"],
+        + ["{{ i.progress|percent }}{{ i.why }}"],
         widths_mm=[12, 58, 24, 20] + [3.5] * 10 + [16],
         loop="i in items",
         align=[CENTER, LEFT, CENTER, CENTER] + [CENTER] * 10 + [CENTER],
@@ -48,8 +48,7 @@ def layout(doc: DocumentObject) -> None:
     tag(doc, "{%p endif %}")
     body(
         doc,
-        "Đại hội của đơn vị dự kiến tổ chức ngày {{ unit.congress_date|vn_date }}. Ban Thường vụ "
-        "Đảng ủy đề nghị {{ unit.name }} khẩn trương hoàn thành các nội dung trên, báo cáo kết "
+        "{{ unit.congress_line }} Ban Thường vụ Đảng ủy đề nghị {{ unit.name }} khẩn trương hoàn thành các nội dung trên, báo cáo kết "
         "quả về Đảng ủy (qua Văn phòng Đảng ủy) trong thời gian sớm nhất.",
         before=6,
     )

@@ -38,7 +38,7 @@ def layout(doc: DocumentObject) -> None:
             "{{ t.met }}",
             "{{ t.reporting }}",
         ],
-        widths_mm=[12, 61, 20, 18, 18, 18, 18],
+        widths_mm=[12, 55, 26, 18, 18, 18, 18],
         loop="t in targets",
         align=[CENTER, LEFT, CENTER, CENTER, CENTER, CENTER, CENTER],
     )

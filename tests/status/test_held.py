@@ -1,0 +1,88 @@
+"""DESIGN.md "A congress already held": done by then stays done, not done by then is not
+applicable (`dai-hoi-da-to-chuc`); a planned date past with no held date warns
+`qua-ngay-du-kien`; no reminder letter to a unit whose congress was held."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from models.db import write_session
+from tasks.reports.api import render_report
+from tests.helpers.documents import body_text
+from tests.helpers.factories import add_org
+from tests.helpers.status import add_inspection, root_only, status
+
+pytestmark = pytest.mark.db
+AS_OF = date(2025, 3, 20)
+HELD_ON = date(2025, 3, 10)
+
+
+@pytest.fixture
+def tree(engine: Engine) -> None:
+    m1, m5, m15 = date(2025, 3, 1), date(2025, 3, 5), date(2025, 3, 15)
+    with write_session(engine) as s:
+        root = root_only(s)
+        h1 = add_org(s, "H1", parent=root, name="Chi bộ Đã Họp", congress=HELD_ON, held=HELD_ON)
+        add_inspection(s, h1, m1, m5)  # concluded before the congress: done
+        h2 = add_org(s, "H2", parent=root, name="Chi bộ Họp Sớm", congress=HELD_ON, held=HELD_ON)
+        add_inspection(s, h2, m1, m15)  # concluded only after the congress
+        add_org(s, "P1", parent=root, name="Chi bộ Quá Ngày", congress=date(2025, 3, 7))
+        add_org(s, "F1", parent=root, name="Chi bộ Sắp Họp", congress=date(2025, 6, 30))
+
+
+def _stage(doc: dict, code: str, stage: str) -> dict:
+    return next(u for u in doc["units"] if u["code"] == code)["stages"][stage]
+
+
+def test_a_held_congress_keeps_done_stages_and_ends_the_others(tree: None) -> None:
+    doc = status(AS_OF)
+    assert _stage(doc, "H1", "inspections")["state"] == "done"
+    assert "dai-hoi-da-to-chuc" not in _stage(doc, "H1", "inspections")["warnings"]
+    for code, stage in (("H1", "personnel"), ("H2", "personnel"), ("H2", "inspections")):
+        entry = _stage(doc, code, stage)
+        assert entry["state"] == "not_applicable", (code, stage)
+        assert entry["progress"] is None and "dai-hoi-da-to-chuc" in entry["warnings"]
+    personnel = doc["stages"]["personnel"]
+    assert (personnel["units"], personnel["applicable"]) == (4, 2)
+    assert personnel["overdue"] == 1  # P1 only: its personnel was due 30 days before 07/03
+
+
+def test_a_past_planned_date_without_a_held_date_warns(tree: None) -> None:
+    doc = status(AS_OF)
+    for stage in ("personnel", "inspections", "feedback", "training"):
+        assert "qua-ngay-du-kien" in _stage(doc, "P1", stage)["warnings"]
+        assert "qua-ngay-du-kien" not in _stage(doc, "F1", stage)["warnings"]
+        assert "qua-ngay-du-kien" not in _stage(doc, "H1", stage)["warnings"]
+
+
+def test_no_reminder_to_a_held_unit_and_a_past_date_is_spoken_of_in_the_past(
+    tree: None, tmp_path: Path
+) -> None:
+    letters = render_report(kind="reminders", scope=None, as_of=AS_OF, out_dir=tmp_path)
+    texts = {p.name: body_text(p) for p in tmp_path.glob("reminders_*.docx")}
+    assert len(letters) == len(texts) == 1, sorted(texts)
+    (text,) = texts.values()
+    assert "Chi bộ Quá Ngày" in text
+    assert "dự kiến tổ chức ngày 07/03/2025" not in text
+    assert "được tổ chức ngày 07/03/2025; đến nay đã quá ngày này" in text
+    (progress,) = render_report(kind="progress", scope=None, as_of=AS_OF, out_dir=tmp_path)
+    report = body_text(progress.path)
+    assert "Chi bộ Họp Sớm đã tổ chức đại hội khi chưa hoàn thành: nhân sự cấp ủy khóa mới; " in (
+        report
+    )
+
+
+def test_personnel_lists_speak_of_a_held_or_past_congress_in_the_past(
+    tree: None, tmp_path: Path
+) -> None:
+    texts = {}
+    for code in ("H1", "P1", "F1"):
+        (made,) = render_report(kind="personnel", scope=code, as_of=AS_OF, out_dir=tmp_path)
+        texts[code] = body_text(made.path)
+    assert "(đại hội đã tổ chức ngày 10/03/2025)" in texts["H1"]
+    assert "(đại hội dự kiến ngày 07/03/2025, đã quá ngày dự kiến)" in texts["P1"]
+    assert "(đại hội dự kiến ngày 30/06/2025)" in texts["F1"]
