@@ -18,9 +18,9 @@ from tasks.core.errors import UserError
 from tasks.reports import archive, queries
 from tasks.reports.kinds import KINDS, personnel, progress
 from tasks.reports.planning import ResolvedRequest, open_request
+from tasks.status.delegates import Figures
 from tasks.status.forecast import add_forecast
 from tasks.status.trend import subtree_trends
-from tasks.status.delegates import Figures
 
 UNIT_KINDS = ("personnel", "progress")
 
