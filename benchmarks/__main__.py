@@ -368,6 +368,21 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 "goal p95 ≤ 200 ms",
             )
         )
+    if "trend" in parts:
+        from benchmarks.trend import trend_figures
+
+        m = trend_figures(AS_OF, args.rounds)
+        f.update({f"trend_{k}": v for k, v in m.items()})
+        rows.append(
+            (
+                "13-point trend cold ÷ one status",
+                f"{m['cold_s']:.2f} s ÷ {m['status_s']:.2f} s",
+                f"{m['cold_vs_status']:.2f}× (goal ≤ 13)",
+            )
+        )
+        rows.append(
+            ("13-point trend warm (all cached)", f"{m['warm_s'] * 1000:.0f} ms", "goal ≤ 200 ms")
+        )
     if "units" in parts:
         m = child(["-m", "benchmarks.workers", "units", AS_OF.isoformat()])
         s["all_unit_reports"] = m["seconds"]

@@ -26,6 +26,7 @@ from models.records import (
 )
 from models.targets import YearFigures
 from models.training import Attendance, Course, SessionRole, TrainingSession
+from models.trend import TrendPoint
 
 __all__ = [
     "Account",
@@ -60,6 +61,7 @@ __all__ = [
     "Submission",
     "SuggestionDismissal",
     "TrainingSession",
+    "TrendPoint",
     "WebJob",
     "WebSession",
     "YearFigures",

@@ -148,10 +148,11 @@ def personnel_query(*, scope_path: str, as_of: date) -> AnySelect:
 
 def candidates_query(*, scope_path: str, as_of: date) -> CompoundSelect[Any]:
     """The personnel rule's inputs in one statement, each active candidate's latest step
-    computed once (a CTE used twice). Rows with passed_on NULL: per unit, its active candidates
-    counted and their steps as of the date summed. Rows with passed_on: one per active
-    candidate at step 5 as of the date — since when (ISO text on both databases), its birth
-    date and category flags."""
+    computed once (a CTE used twice). Rows with `step` NULL: per unit, its active candidates
+    counted and their steps as of the date summed. Rows with a `step`: one per active
+    candidate — its step as of the date (0 when none), the date of that step (ISO text on both
+    databases; for step 5 the day it passed), its birth date and category flags. Step-5 rows
+    are the passed candidates, the others the pipeline (decision support's feasibility)."""
     cur = _current_steps(scope_path=scope_path, as_of=as_of)
     step = _step_of(cur.c.k)
     postgrad = or_(
@@ -166,6 +167,7 @@ def candidates_query(*, scope_path: str, as_of: date) -> CompoundSelect[Any]:
         func.count().label("candidates"),
         func.sum(step).label("step_sum"),
         null().label("passed_on"),
+        cast(null(), Integer).label("step"),
         cast(null(), Date).label("birth_date"),
         *(cast(null(), Integer).label(f) for f in PASSED_FLAGS),
     ).group_by(cur.c.org_id)
@@ -175,6 +177,7 @@ def candidates_query(*, scope_path: str, as_of: date) -> CompoundSelect[Any]:
             literal(0),
             literal(0),
             func.substr(cur.c.k, 1, 10),
+            step,
             Candidate.birth_date,
             _flag(Candidate.gender == Gender.NU),
             _flag(Candidate.reelection == Reelection.LAN_DAU),
@@ -183,7 +186,6 @@ def candidates_query(*, scope_path: str, as_of: date) -> CompoundSelect[Any]:
         )
         .select_from(cur)
         .join(Candidate, Candidate.id == cur.c.candidate_id)
-        .where(step == 5)
     )
     return union_all(per_unit, passed)
 

@@ -19,18 +19,18 @@ from flows.cli.common import (
     optional_date,
     scope_or_fail,
 )
+from flows.cli.status_decision import (
+    STAGE_LABELS,
+    forecast_lines,
+    render_trend,
+    shortfall_lines,
+)
 from models.db import read_session
 from tasks.core.errors import UsageError
 from tasks.core.plans import STAGES
 from tasks.core.text import vn_int, vn_percent
 from tasks.status.present import default_as_of, lag_days, status_json
 
-STAGE_LABELS = {
-    "personnel": "Nhân sự",
-    "inspections": "Kiểm tra",
-    "feedback": "Góp ý",
-    "training": "Tập huấn",
-}
 STATE_STYLE = {
     "done": ("Xong", "green"),
     "on_track": ("Đúng hạn", "cyan"),
@@ -120,24 +120,43 @@ def status(
         str, typer.Option("--sort", help="tree (cây đơn vị) hoặc lag (trễ nhiều nhất trước).")
     ] = "tree",
     limit: Annotated[int | None, typer.Option("--limit", help="Chỉ hiện N đơn vị đầu.")] = None,
+    forecast: Annotated[
+        bool, typer.Option("--forecast", help="Dự báo theo tốc độ 28 ngày qua.")
+    ] = False,
+    trend: Annotated[
+        bool, typer.Option("--trend", help="Diễn biến theo tuần (kèm dự báo).")
+    ] = False,
+    weeks: Annotated[
+        int, typer.Option("--weeks", help="Số tuần của diễn biến (mặc định 12).")
+    ] = 12,
 ) -> None:
     """Tiến độ từng đơn vị theo 4 nội dung chuẩn bị đại hội, tính đến một ngày.
 
     Ví dụ: daihoi status --org DU-SGDDT --as-of 15/03/2025 --sort lag
     """
-    from tasks.status.document import compute_status
+    from tasks.status.document import status_result
+    from tasks.status.forecast import add_forecast
+    from tasks.status.trend import trend_of
 
     if sort not in ("tree", "lag"):
         raise UsageError("--sort: chỉ nhận 'tree' hoặc 'lag'.")
     if limit is not None and limit < 1:
         raise UsageError(f"--limit: cần một số nguyên dương (đã cho {limit}).")
+    if weeks < 1:
+        raise UsageError(f"--weeks: cần một số nguyên dương (đã cho {weeks}).")
     day = optional_date(as_of)
     engine = open_database()
     with read_session(engine) as session:
         scope = scope_or_fail(session, org)
-        doc = compute_status(
-            session, scope=scope.code, as_of=day or default_as_of(session), plan=plan, year=year
-        )
+        day = day or default_as_of(session)
+        result = status_result(session, scope=scope.code, as_of=day, plan=plan, year=year)
+        doc = result.document
+        if forecast or trend:
+            add_forecast(session, result, plan=plan)
+        if trend:
+            doc["trend"] = trend_of(
+                session, scope=scope, as_of=day, weeks=weeks, plan=plan, year=year
+            )
     note = year_note(doc, year)
     if as_json:
         sys.stdout.write(status_json(doc) + "\n")
@@ -147,8 +166,20 @@ def status(
     console.print(render_summary(doc))
     console.print(render_table(doc, sort=sort, limit=limit, width=console.width))
     console.print(LEGEND)
+    _print_section("Nhân sự còn thiếu:", shortfall_lines(doc, limit=limit))
+    if forecast or trend:
+        _print_section("Dự báo không kịp tiến độ:", forecast_lines(doc, limit=limit))
+    if trend:
+        console.print(render_trend(doc))
     if note:
         console.print(note, highlight=False, soft_wrap=True)
+
+
+def _print_section(title: str, lines: list[str]) -> None:
+    if lines:
+        console.print(f"[bold]{title}[/]")
+        for line in lines:
+            console.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
 
 
 def year_note(doc: dict[str, Any], year: int | None) -> str | None:

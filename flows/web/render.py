@@ -18,6 +18,7 @@ from tasks.core.dates import local_zone
 from tasks.reports.labels import STAGE_LABELS, STATE_LABELS, TARGET_TEXTS
 
 STAGES = ("personnel", "inspections", "feedback", "training")
+FORECAST_TEXT = {"on_time": "Kịp hạn", "late": "Không kịp hạn", "stalled": "Không tiến triển"}
 SHORT_STAGE = {
     "personnel": "Nhân sự",
     "inspections": "Kiểm tra",
@@ -101,6 +102,7 @@ def environment() -> Environment:
         STAGES=STAGES,
         STAGE_LABELS=STAGE_LABELS,
         SHORT_STAGE=SHORT_STAGE,
+        FORECAST_TEXT=FORECAST_TEXT,
         STATES=STATES,
         STATE_LABELS=STATE_LABELS,
         STATE_ORDER=STATE_ORDER,

@@ -52,6 +52,7 @@ _NOT_USER_DATA = {
     "plan_version",
     "plan_milestone",
     "data_version",
+    "trend_point",
     "account",
     "activation_code",
     "web_session",

@@ -177,3 +177,44 @@ def targets_chart(targets: Sequence[Mapping[str, Any]]) -> bytes:
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return _png(fig)
+
+
+TREND_COLOURS = {
+    "personnel": "#1565C0",
+    "inspections": "#2E7D32",
+    "feedback": "#EF6C00",
+    "training": "#6A1B9A",
+}
+
+
+def trend_chart(points: Sequence[Mapping[str, Any]]) -> bytes:
+    """One line per stage over the trend's weeks: the share of applicable units done (%); a
+    week where no unit of the stage applies has no point."""
+    from datetime import date
+
+    fig, ax = _figure()
+    days = [date.fromisoformat(str(p["as_of"])) for p in points]
+    xs = range(len(days))
+    for stage in STAGES:
+        shares = [
+            (100 * s["done"] / s["applicable"]) if s["applicable"] else float("nan")
+            for s in (p["stages"][stage] for p in points)
+        ]
+        ax.plot(
+            xs,
+            shares,
+            marker="o",
+            markersize=3,
+            linewidth=1.4,
+            color=TREND_COLOURS[stage],
+            label=STAGE_LABELS[stage],
+        )
+    ax.set_xticks(list(xs), [f"{d:%d/%m}" for d in days])
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("Đơn vị hoàn thành (%)")
+    ax.tick_params(axis="x", labelsize=7, rotation=45)
+    ax.tick_params(axis="y", labelsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=4, fontsize=7, frameon=False)
+    fig.tight_layout()
+    return _png(fig)

@@ -80,12 +80,15 @@ class Request:
         plan: Plan,
         as_of: date,
         term: str,
+        plan_name: str | None = None,
     ) -> None:
         self.s, self.settings, self.scope, self.root = session, settings, scope, root
+        self.plan_name = plan_name  # the plan asked for (None: each day's plan in force)
         self.result, self.status, self.plan, self.as_of = result, result.document, plan, as_of
         self.term = term
         self.units = records(result.units)
         self.names = {i: str(r["name"]) for i, r in self.units.items()}
+        self._stages_by_code: dict[str, dict[str, Any]] | None = None
         # The delegate allocation's figures (T, E, b), for the kind `delegates` only.
         self.delegates: Figures | None = None
 
@@ -93,6 +96,15 @@ class Request:
         """' (name)' after a subject about anything but the root ('' for the root)."""
         org = org or self.scope
         return "" if org.id == self.root.id else f" ({org.name})"
+
+    def unit_stages(self, org_id: int) -> dict[str, Any]:
+        """An organisation's own stage entries in the status document (the scope's: `self`)."""
+        if org_id == self.scope.id:
+            stages: dict[str, Any] = self.status["self"]["stages"]
+            return stages
+        if self._stages_by_code is None:
+            self._stages_by_code = {u["code"]: u["stages"] for u in self.status["units"]}
+        return self._stages_by_code[str(self.units[org_id]["code"])]
 
     def ids(self) -> dict[str, int]:
         """Organisation ids by code, for every unit of the status."""
@@ -157,7 +169,7 @@ def open_request(
     result = status_result(session, scope=scope.code, as_of=as_of, plan=plan, year=year)
     chosen = packaged_plans()[result.document["plan"]]
     term = archive.term_on(session, root_id=root.id, term=settings.term, day=as_of)
-    return Request(session, settings, scope, root, result, chosen, as_of, term)
+    return Request(session, settings, scope, root, result, chosen, as_of, term, plan)
 
 
 Planner = Callable[[Request], list[PlannedDocument]]

@@ -23,12 +23,14 @@ from models.enums import OrgKind
 from models.queries import OrgRef, resolve_scope
 from models.settings import get_settings
 from tasks.core.plans import STAGES, Plan, choose_plan
-from tasks.status import judge, milestones, targets
+from tasks.status import feasibility, judge, milestones, targets
 from tasks.status.rollup import subtree_sums
 
 SCHEMA_VERSION = 1
 COUNT_COLUMNS = ("applicable", "done", "overdue", "at_risk", "on_track", "not_started")
 FEEDBACK_EXTRAS = ("late", "comments", "answered")
+# Per-stage columns summed over the tree beside the counts (personnel: units short of people).
+STAGE_SUMS = {"feedback": FEEDBACK_EXTRAS, "personnel": ("short",)}
 DATE_COLUMNS = (
     "planned_date",
     "held_date",
@@ -55,6 +57,7 @@ class StatusInputs:
     units: pd.DataFrame
     personnel: pd.DataFrame
     passed: pd.DataFrame
+    pipeline: pd.DataFrame
     inspections: pd.DataFrame
     draft_id: int | None
     draft_deadline: date | None
@@ -75,6 +78,7 @@ class StatusResult:
     units: pd.DataFrame
     per_stage: dict[str, pd.DataFrame] = field(default_factory=dict)
     subtree: dict[str, pd.DataFrame] = field(default_factory=dict)
+    scope: OrgRef | None = None
 
 
 def _frame(session: Session, stmt: Executable) -> pd.DataFrame:
@@ -121,9 +125,11 @@ def fetch_inputs(
         else pd.DataFrame()
     )
     candidates = _frame(session, q.candidates_query(scope_path=path, as_of=as_of))
-    is_passed = candidates["passed_on"].notna()
+    is_row = candidates["step"].notna()
+    is_passed = is_row & (candidates["step"] == 5)
     passed = candidates.loc[is_passed, ["id", "passed_on", "birth_date", *q.PASSED_FLAGS]]
-    personnel = candidates.loc[~is_passed, ["id", "candidates", "step_sum"]].merge(
+    pipeline = candidates.loc[is_row & ~is_passed, ["id", "birth_date", *q.PASSED_FLAGS]]
+    personnel = candidates.loc[~is_row, ["id", "candidates", "step_sum"]].merge(
         passed.groupby("id").size().rename("passed"), left_on="id", right_index=True, how="left"
     )
     personnel["passed"] = personnel["passed"].fillna(0).astype("int64")
@@ -133,6 +139,7 @@ def fetch_inputs(
         units=units,
         personnel=personnel,
         passed=passed,
+        pipeline=pipeline,
         inspections=_frame(session, q.inspections_query(scope_path=path, as_of=as_of)),
         draft_id=draft_id,
         draft_deadline=draft.deadline if draft else None,
@@ -174,7 +181,9 @@ def judge_all(
     u = inputs.units
     deadline = pd.Timestamp(inputs.draft_deadline) if inputs.draft_deadline else None
     raw = {
-        "personnel": judge.personnel(u, inputs.personnel, inputs.passed, plan),
+        "personnel": feasibility.add_feasibility(
+            judge.personnel(u, inputs.personnel, inputs.passed, plan, inputs.pipeline), plan
+        ),
         "inspections": judge.inspections(u, inputs.inspections),
         "feedback": judge.feedback(u, inputs.feedback, deadline, inputs.draft_scope_id),
         "training": judge.training(u, inputs.course_roles, inputs.attendance),
@@ -195,6 +204,10 @@ def judge_all(
         )
         if stage == "feedback":
             judged["late"] = judged["late"].astype("int64")
+        if stage == "personnel":
+            judged["short"] = (
+                (judged["applicable"] == 1) & (judged["done"] == 0) & judged["short_any"]
+            ).astype("int64")
         out[stage] = judged
     return out
 
@@ -223,6 +236,8 @@ def stage_summary(row: pd.Series, units: int, stage: str) -> dict[str, Any]:
     if stage == "feedback":
         for col in FEEDBACK_EXTRAS:
             out[col] = int(row[col])
+    if stage == "personnel" and "short" in row:  # a Series (its index) or a plain row
+        out["short_units"] = int(row["short"])
     return out
 
 
@@ -255,7 +270,7 @@ def _missing(value: Any) -> bool:
     )
 
 
-def _stage_entries(frame: pd.DataFrame, stage: str) -> list[dict[str, Any]]:
+def _stage_entries(frame: pd.DataFrame, stage: str, plan: Plan) -> list[dict[str, Any]]:
     """Every unit's entry of a stage, in the frame's row order (columns read once, not per row)."""
     values = frame["progress"].to_numpy(dtype="float64", na_value=np.nan).tolist()
     progress = [None if p != p else round(p, 4) for p in values]  # p != p: NaN
@@ -272,7 +287,12 @@ def _stage_entries(frame: pd.DataFrame, stage: str) -> list[dict[str, Any]]:
     if stage == "feedback":
         keys.append("late")
         columns.append(frame["late"].astype(bool).tolist())
-    return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
+    out = [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
+    if stage == "personnel":
+        for entry, feas in zip(out, feasibility.entries(frame, plan), strict=True):
+            if feas is not None:
+                entry["feasibility"] = feas
+    return out
 
 
 def _tree_order(units: pd.DataFrame) -> list[int]:
@@ -303,7 +323,7 @@ def build_status(inputs: StatusInputs, plan: Plan, earlier: Earlier | None = Non
     sub = units[units["id"] != scope_id]
     cols = [*COUNT_COLUMNS, "progress_sum"]
     # Every stage's figures side by side (columns "stage:name"), summed over the tree at once.
-    stage_cols = {s: [*cols, *(FEEDBACK_EXTRAS if s == "feedback" else ())] for s in STAGES}
+    stage_cols = {s: [*cols, *STAGE_SUMS.get(s, ())] for s in STAGES}
     own_all = pd.concat(
         [per_stage[s].set_index("id")[c].add_prefix(f"{s}:") for s, c in stage_cols.items()],
         axis=1,
@@ -322,7 +342,7 @@ def build_status(inputs: StatusInputs, plan: Plan, earlier: Earlier | None = Non
         stages_json[stage] = stage_summary(row, 1 if leaf else len(sub), stage)
 
     scope_pos = int(np.flatnonzero(units["id"].to_numpy() == scope_id)[0])
-    entries = {s: _stage_entries(per_stage[s], s) for s in STAGES}
+    entries = {s: _stage_entries(per_stage[s], s, plan) for s in STAGES}
     self_json = {
         "code": inputs.scope.code,
         "stages": {s: entries[s][scope_pos] for s in STAGES},
@@ -366,7 +386,9 @@ def build_status(inputs: StatusInputs, plan: Plan, earlier: Earlier | None = Non
         "targets": target_entries,
         "units": unit_list,
     }
-    return StatusResult(document=document, units=units, per_stage=per_stage, subtree=subtree)
+    return StatusResult(
+        document=document, units=units, per_stage=per_stage, subtree=subtree, scope=inputs.scope
+    )
 
 
 @contextmanager

@@ -42,10 +42,42 @@ def _structure_ok(frame: pd.DataFrame, plan: Plan, passed_col: str) -> pd.Series
     return ok
 
 
+CATEGORY_COLUMNS = ("nu", "duoi_40", "lan_dau", "dan_toc_thieu_so", "tren_dai_hoc")
+
+
+def _with_categories(rows: pd.DataFrame, out: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """Candidate rows with the `duoi_40` flag: under 40 in completed years on the age reference
+    date of the unit's level (else its congress date)."""
+    cats = rows.merge(out[["id", "level", "congress_date"]], on="id", how="left")
+    ref = cats["level"].map({lv: plan.age_reference(lv) for lv in cats["level"].unique()})
+    ref = ref.astype("object")
+    ref = ref.where(ref.notna(), cats["congress_date"])
+    has_ref = ref.notna()
+    age = (
+        _ordinal(ref.where(has_ref, pd.Timestamp("2000-01-01"))) - _ordinal(cats["birth_date"])
+    ) // 10000
+    cats["duoi_40"] = ((age < 40) & has_ref).astype("int64")
+    return cats
+
+
+def _counts(out: pd.DataFrame, cats: pd.DataFrame, prefix: str = "") -> pd.DataFrame:
+    """`out` with each unit's count of candidates per category (columns prefixed)."""
+    counts = cats.groupby("id")[list(CATEGORY_COLUMNS)].sum().add_prefix(prefix)
+    names = [prefix + c for c in CATEGORY_COLUMNS]
+    out = out.merge(counts, left_on="id", right_index=True, how="left")
+    out[names] = out[names].fillna(0).astype("int64")
+    return out
+
+
 def personnel(
-    units: pd.DataFrame, agg: pd.DataFrame, passed: pd.DataFrame, plan: Plan
+    units: pd.DataFrame,
+    agg: pd.DataFrame,
+    passed: pd.DataFrame,
+    plan: Plan,
+    pipeline: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Personnel: enough candidates at step 5 (size plus surplus) and the structure targets hold."""
+    """Personnel: enough candidates at step 5 (size plus surplus) and the structure targets hold.
+    With the pipeline (candidates at steps 0–4), its counts per category too (`pipe_…`)."""
     out = units[["id", "committee_size", "contents", "level", "congress_date"]].merge(
         agg, on="id", how="left"
     )
@@ -62,19 +94,11 @@ def personnel(
     out.loc[missing, "progress"] = 0.0
 
     # Structure categories over the passed candidates; under-40 on the age reference date.
-    cats = passed.merge(out[["id", "level", "congress_date"]], on="id", how="left")
-    ref = cats["level"].map({lv: plan.age_reference(lv) for lv in cats["level"].unique()})
-    ref = ref.astype("object")
-    ref = ref.where(ref.notna(), cats["congress_date"])
-    has_ref = ref.notna()
-    age = (
-        _ordinal(ref.where(has_ref, pd.Timestamp("2000-01-01"))) - _ordinal(cats["birth_date"])
-    ) // 10000
-    cats["duoi_40"] = ((age < 40) & has_ref).astype("int64")
-    cat_cols = ["nu", "duoi_40", "lan_dau", "dan_toc_thieu_so", "tren_dai_hoc"]
-    counts = cats.groupby("id")[cat_cols].sum()
-    out = out.merge(counts, left_on="id", right_index=True, how="left")
-    out[cat_cols] = out[cat_cols].fillna(0).astype("int64")
+    cats = _with_categories(passed, out, plan)
+    out = _counts(out, cats)
+    if pipeline is not None:
+        out = _counts(out, _with_categories(pipeline, out, plan), "pipe_")
+        out["pipeline"] = out["candidates"] - out["passed"]
 
     enough = (out["passed"] >= out["required"]) & ~missing & (out["required"] > 0)
     out["done"] = out["applicable"] & enough & _structure_ok(out, plan, "passed")
@@ -90,7 +114,7 @@ def _personnel_done_on(out: pd.DataFrame, cats: pd.DataFrame, plan: Plan) -> pd.
     if done_ids.empty:
         return pd.Series(pd.NaT, index=out.index, dtype="object")
     rows = cats.merge(done_ids, on="id").sort_values(["id", "passed_on"])
-    cat_cols = ["nu", "duoi_40", "lan_dau", "dan_toc_thieu_so", "tren_dai_hoc"]
+    cat_cols = list(CATEGORY_COLUMNS)
     rows["n"] = 1
     cum = rows.groupby("id")[["n", *cat_cols]].cumsum()
     cum["id"] = rows["id"]

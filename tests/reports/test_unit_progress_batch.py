@@ -99,6 +99,9 @@ def _batch(codes: list[str], as_of: date) -> dict[str, tuple[tuple[Any, ...], li
     }
 
 
+# Each single progress report of a unit with units replays its 13-week trend (the batch
+# derives them from one judgement of the common scope per day): the slowest test here.
+@pytest.mark.timeout(900)
 def test_each_units_planned_progress_report_is_the_one_of_its_own_status(
     demo: dict[str, Any],
 ) -> None:

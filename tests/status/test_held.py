@@ -74,3 +74,15 @@ def test_no_reminder_to_a_held_unit_and_a_past_date_is_spoken_of_in_the_past(
     assert "Chi bộ Họp Sớm đã tổ chức đại hội khi chưa hoàn thành: nhân sự cấp ủy khóa mới; " in (
         report
     )
+
+
+def test_personnel_lists_speak_of_a_held_or_past_congress_in_the_past(
+    tree: None, tmp_path: Path
+) -> None:
+    texts = {}
+    for code in ("H1", "P1", "F1"):
+        (made,) = render_report(kind="personnel", scope=code, as_of=AS_OF, out_dir=tmp_path)
+        texts[code] = body_text(made.path)
+    assert "(đại hội đã tổ chức ngày 10/03/2025)" in texts["H1"]
+    assert "(đại hội dự kiến ngày 07/03/2025, đã quá ngày dự kiến)" in texts["P1"]
+    assert "(đại hội dự kiến ngày 30/06/2025)" in texts["F1"]

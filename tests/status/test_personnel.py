@@ -209,6 +209,7 @@ def test_personnel_is_not_applicable_for_size_0_or_2_contents_and_warns_when_siz
         "on_track": 1,
         "not_started": 1,
         "progress": 0.1,  # (0 + 2 ÷ 10) ÷ 2
+        "short_units": 1,  # NORMAL: 2 required, 1 listed
     }
 
 

@@ -16,7 +16,9 @@ from models.db import read_session
 from models.listings import ancestors
 from tasks.core.errors import UserError
 from tasks.core.plans import packaged_plans
+from tasks.status.forecast import cached_forecasts, late_counts
 from tasks.status.heatmap import Filters, heat_page
+from tasks.status.trend import trend_of
 
 router = APIRouter()
 
@@ -79,3 +81,26 @@ def dashboard(
         week_after=(day + timedelta(days=7)).isoformat(),
     )
     return page(request, "dashboard.html", ctx, block="heatmap")
+
+
+@router.get("/tong-quan/du-bao", response_class=HTMLResponse)
+def outlook(
+    request: Request,
+    access: Annotated[Access, Depends(allow("status"))],
+    as_of: str | None = None,
+) -> Response:
+    """The dashboard's forecast (units not making it at the last 28 days' pace, per stage) and
+    trend (the last 12 weeks), loaded after the page so the page itself stays one status."""
+    ctx: dict[str, Any] = {"title": "Dự báo và diễn biến", "nav": "tong-quan", "access": access}
+    if access.target is None:
+        return page(request, "empty.html", ctx)
+    day, _ = asked_day(request, as_of)
+    memo, engine = memo_of(request), engine_of(request)
+    found = cached_forecasts(memo, engine, scope=access.target.code, as_of=day)
+    doc = memo.get(engine, scope=access.target.code, as_of=day).doc
+    leaf = all(u["code"] == access.target.code for u in doc["units"])  # a leaf's row is itself
+    late = late_counts(found, scope_id=access.target.id, leaf=leaf)
+    with read_session(engine) as session:
+        points = trend_of(session, scope=access.target, as_of=day)
+    ctx.update(day=day, late=late, trend=points, org=access.target)
+    return page(request, "outlook.html", ctx, block="outlook")

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from flows.web.deps import engine_of
 from flows.web.render import page
 from flows.web.scope import Access, NotFound, allow
+from models.accounts import data_version
 from models.db import read_session, write_with_retry
 from models.drafting import dismissed_signatures
 from models.enums import DispositionAction, IntakeState
@@ -24,6 +25,7 @@ from models.queries import OrgRef
 from tasks.core.errors import UserError
 from tasks.intake.drafting.answer import answer_group, parse_answer
 from tasks.intake.drafting.decide import accept, dismiss
+from tasks.intake.drafting.memo import ViewMemo
 from tasks.intake.drafting.suggest import SuggestionMemo, suggestions
 from tasks.intake.drafting.upload import import_tiep_thu
 from tasks.intake.drafting.workspace import SectionGroups, workspace
@@ -51,6 +53,14 @@ def memo_of(request: Request) -> SuggestionMemo:
     memo = getattr(request.app.state, "suggestions", None)
     if memo is None:
         memo = request.app.state.suggestions = SuggestionMemo()
+    return memo
+
+
+def views_of(request: Request) -> ViewMemo:
+    """The app's memo of workspace views by data version (made on first use)."""
+    memo = getattr(request.app.state, "gop_y_views", None)
+    if memo is None:
+        memo = request.app.state.gop_y_views = ViewMemo()
     return memo
 
 
@@ -120,30 +130,30 @@ def _view(
             )
         ),
     }
+
+    def _groups(session: Any) -> dict[str, Any]:
+        every = workspace(session, draft_id=draft.id, scope=scope, unanswered_only=unanswered)
+        chosen = [s for s in every if section is None or s.id == section]
+        shown, more = _page_of(chosen, number)
+        ids = [s.id for s in shown if s.id is not None]
+        found = suggestions(
+            session,
+            draft_id=draft.id,
+            scope=scope,
+            section_ids=ids,
+            memo=memo_of(request),
+            dismissed=dismissed_signatures(session, section_ids=ids),
+        )
+        return {"toc": every, "sections": shown, "more": more, "suggestions": found}
+
     with read_session(engine_of(request)) as session:
         try:
             draft = draft_for_scope(session, scope=scope)
         except UserError as e:
             ctx.update(draft=None, no_draft=e.message)
             return page(request, "gop_y.html", ctx, status_code=status_code)
-        every = workspace(session, draft_id=draft.id, scope=scope, unanswered_only=unanswered)
-        chosen = [s for s in every if section is None or s.id == section]
-        shown, more = _page_of(chosen, number)
-        ids = [s.id for s in shown if s.id is not None]
-        ctx.update(
-            draft=draft,
-            toc=every,
-            sections=shown,
-            more=more,
-            suggestions=suggestions(
-                session,
-                draft_id=draft.id,
-                scope=scope,
-                section_ids=ids,
-                memo=memo_of(request),
-                dismissed=dismissed_signatures(session, section_ids=ids),
-            ),
-        )
+        key = (scope.path, draft.id, unanswered, section, number, data_version(session))
+        ctx.update(draft=draft, **views_of(request).get_or_make(key, lambda: _groups(session)))
     return page(request, "gop_y.html", ctx, status_code=status_code)
 
 

@@ -18,6 +18,7 @@ from models.enums import Role
 from models.listings import congress_facts, unit_intakes, unit_reports
 from models.settings import get_settings
 from tasks.accounts.permissions import DRAFTING_REPORT
+from tasks.status.forecast import cached_forecasts
 from tasks.status.memo import unit_view
 from tasks.status.missing import notes, still_missing
 
@@ -37,6 +38,10 @@ def unit_page(
     day, day_error = asked_day(request, as_of)
     assert access.root is not None  # a unit was found inside it
     view = unit_view(memo_of(request), engine_of(request), scope=access.root, unit=unit, as_of=day)
+    # The forecast from the scope's cached status of the day and of 28 days before.
+    outlook = cached_forecasts(
+        memo_of(request), engine_of(request), scope=access.root.code, as_of=day
+    )
     own = view.own
     stages = [
         {
@@ -45,6 +50,7 @@ def unit_page(
             "missing": still_missing(stage, own[stage]),
             "notes": notes(stage, own[stage]),
             "summary": view.stages[stage],
+            "forecast": outlook[stage].get(unit.id),
         }
         for stage in ("personnel", "inspections", "feedback", "training")
     ]

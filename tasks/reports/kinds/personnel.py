@@ -4,7 +4,7 @@ of their rows. The subtree summary variant is kinds.personnel_subtree."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -23,6 +23,7 @@ from tasks.core.text import norm_key, person_sort_key
 from tasks.reports.kinds import personnel_subtree
 from tasks.reports.labels import STRUCTURE_LABELS, term_label
 from tasks.reports.planning import Kind, PlannedDocument, Request, opt_date, opt_int
+from tasks.status.feasibility import shortfall_words
 
 POSTGRADUATE_PREFIXES = ("Thạc sĩ", "Tiến sĩ", "ThS", "TS", "PGS", "GS")
 POST_ORDER = {p: i for i, p in enumerate(Post)}
@@ -123,6 +124,19 @@ class UnitFacts:
     congress_date: date | None
     committee_size: int | None
     contents: int
+    held_date: date | None = None
+
+
+def congress_phrase(unit: UnitFacts, as_of: date) -> str:
+    """How the list speaks of the unit's congress: held, planned and past, or to come (never a
+    past date as if it were to come)."""
+    if unit.held_date is not None and unit.held_date <= as_of:
+        return f"đại hội đã tổ chức ngày {unit.held_date:%d/%m/%Y}"
+    if unit.congress_date is None:
+        return "chưa có ngày đại hội dự kiến"
+    if unit.congress_date < as_of:
+        return f"đại hội dự kiến ngày {unit.congress_date:%d/%m/%Y}, đã quá ngày dự kiến"
+    return f"đại hội dự kiến ngày {unit.congress_date:%d/%m/%Y}"
 
 
 def age_on(birth: date, day: date) -> int:
@@ -245,6 +259,7 @@ def build_personnel_context(
     plan: Plan,
     candidates: Sequence[CandidateRow],
     as_of: date,
+    shortfall: str | None = None,
 ) -> dict[str, Any]:
     """A unit's own list: size and surplus, structure over those past step 5, the list itself
     ordered by proposed post then name (Vietnamese collation)."""
@@ -265,7 +280,9 @@ def build_personnel_context(
         "unit": {
             "name": unit.name,
             "congress_date": unit.congress_date.isoformat() if unit.congress_date else "",
+            "congress_phrase": congress_phrase(unit, as_of),
             "size_line": _size_line(unit, plan, len(people), len(passed)),
+            "shortfall": shortfall or "",
         },
         "structure": _structure(passed, plan, age_ref),
         "warnings": warnings,
@@ -286,6 +303,7 @@ def unit_personnel(
         congress_date=opt_date(row["congress_date"]),
         committee_size=opt_int(row["committee_size"]),
         contents=opt_int(row["contents"]) or 4,
+        held_date=opt_date(row["held_date"]),
     )
     subject = (
         f"Nhân sự dự kiến cấp ủy khóa mới của {org.name}, nhiệm kỳ {term_label(req.settings.term)}"
@@ -296,8 +314,16 @@ def unit_personnel(
         plan=req.plan,
         candidates=candidates,
         as_of=req.as_of,
+        shortfall=unit_shortfall(req.unit_stages(org.id)["personnel"]),
     )
     return req.report("personnel", subject, ctx, about=org)
+
+
+def unit_shortfall(entry: Mapping[str, Any]) -> str | None:
+    """What a unit's slate still lacks, in words (None when done or nothing is short)."""
+    if entry["state"] == "done":
+        return None
+    return shortfall_words(entry.get("feasibility"))
 
 
 def plan(req: Request) -> list[PlannedDocument]:

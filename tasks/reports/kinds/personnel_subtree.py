@@ -8,6 +8,7 @@ from typing import Any
 
 from tasks.reports.labels import STATE_LABELS, term_label
 from tasks.reports.planning import PlannedDocument, Request, opt_int, records
+from tasks.status.feasibility import shortfall_words
 
 ARCHIVE_KIND = "personnel-subtree"
 TEMPLATE = "personnel_subtree"
@@ -36,6 +37,7 @@ def build_personnel_subtree_context(
                 "state": STATE_LABELS.get(r["state"], r["state"]),
             }
         )
+    short = [{"name": r["name"], "words": r["shortfall"]} for r in rows if r.get("shortfall")]
     totals = {k: sum(int(r[k]) for r in rows) for k in _COUNTS}
     passed = totals["passed"]
     totals["nu_share"] = totals["nu"] / passed if passed else None  # type: ignore[assignment]
@@ -45,6 +47,7 @@ def build_personnel_subtree_context(
         "scope": {"name": scope_name, "units": len(rows)},
         "rows": out,
         "totals": totals,
+        "short": short,
     }
 
 
@@ -66,9 +69,17 @@ def _rows(req: Request) -> list[dict[str, Any]]:
                 "lan_dau": int(j["lan_dau"]),
                 "tren_dh": int(j["tren_dai_hoc"]),
                 "state": str(j["state"]),
+                "shortfall": shortfall(req.unit_stages(org_id)["personnel"]),
             }
         )
     return rows
+
+
+def shortfall(entry: Mapping[str, Any]) -> str | None:
+    """What a unit's slate still lacks, in words (None when done or nothing is short)."""
+    if entry["state"] == "done":
+        return None
+    return shortfall_words(entry.get("feasibility"))
 
 
 def plan(req: Request) -> list[PlannedDocument]:

@@ -25,8 +25,11 @@ from tasks.reports.labels import (
 )
 from tasks.reports.planning import Kind, PlannedDocument, Request
 from tasks.status.document import stage_summary
+from tasks.status.forecast import add_forecast
+from tasks.status.trend import trend_of
 
 NAMES_SHOWN = 15
+DECISION_KEYS = ("short_units", "forecast_late")
 _STAGE_COUNTS = ("applicable", "done", "on_track", "at_risk", "overdue", "not_started", "progress")
 
 
@@ -50,7 +53,13 @@ def progress_summary(status: Mapping[str, Any]) -> dict[str, Any]:
                 done[stage].append(unit["code"])
             elif state == "overdue":
                 overdue[stage].append(unit["code"])
-    return {"stages": status["stages"], "done": done, "overdue": overdue}
+    # The stage counts only: decision support's additive figures (short_units, forecast_late)
+    # are not what the next report compares.
+    stages = {
+        s: {k: v for k, v in entry.items() if k not in DECISION_KEYS}
+        for s, entry in status["stages"].items()
+    }
+    return {"stages": stages, "done": done, "overdue": overdue}
 
 
 def _names(codes: list[str], name_of: Mapping[str, str]) -> str:
@@ -107,6 +116,36 @@ def _own_line(status: Mapping[str, Any]) -> str:
     return "; ".join(parts)
 
 
+FORECAST_STATES = {"late": "Không kịp", "stalled": "Không tiến triển"}
+
+
+def _forecast_rows(status: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Units (a leaf: the scope itself) forecast `late` or `stalled`, by stage, in tree order."""
+    units = status["units"] or [{"name": None, **status["self"]}]
+    rows: list[dict[str, Any]] = []
+    for unit in units:
+        for stage in STAGES:
+            entry = unit["stages"][stage]
+            forecast = entry.get("forecast")
+            if forecast and forecast["state"] in FORECAST_STATES:
+                rows.append(
+                    {
+                        "stt": len(rows) + 1,
+                        "name": unit["name"] or unit["code"],
+                        "stage": STAGE_LABELS[stage],
+                        "state": FORECAST_STATES[forecast["state"]],
+                        "eta": forecast["eta"] or "",
+                        "due": entry["due"] or "",
+                    }
+                )
+    return rows
+
+
+def has_units(status: Mapping[str, Any]) -> bool:
+    """Whether a status has units other than its scope (a leaf's one row is itself)."""
+    return any(u["code"] != status["self"]["code"] for u in status["units"])
+
+
 def held_lines(status: Mapping[str, Any]) -> list[str]:
     """Units whose congress was held before they finished a stage, named apart (DESIGN.md
     "A congress already held"), in tree order."""
@@ -131,6 +170,7 @@ def build_progress_context(
     scope_name: str,
     previous: PreviousReport | None,
     has_chart: bool,
+    has_trend: bool = False,
 ) -> dict[str, Any]:
     """The progress report: every stage, laggards, the scope's own state, changes since last."""
     stages = [
@@ -161,6 +201,8 @@ def build_progress_context(
         "held": held_lines(status),
         "stages": stages,
         "has_chart": has_chart,
+        "has_trend": has_trend,
+        "forecast": _forecast_rows(status),
         "feedback": {k: fb[k] for k in ("applicable", "done", "late", "comments", "answered")},
         "own": _own_line(status),
         "laggards": laggards,
@@ -184,24 +226,32 @@ def _previous(
 
 
 def progress_of(
-    req: Request, org: OrgRef, status: Mapping[str, Any], previous: PreviousReport | None
+    req: Request,
+    org: OrgRef,
+    status: Mapping[str, Any],
+    previous: PreviousReport | None,
+    trend: Sequence[Mapping[str, Any]] = (),
 ) -> PlannedDocument:
-    """The progress report of `org` from its status document (the whole one, or the part
-    unit_statuses cuts from a wider scope's: both give the same document)."""
+    """The progress report of `org` from its status document with the forecast and its trend
+    (the whole one, or the part unit_statuses cuts from a wider scope's, and the trend
+    tasks.status.trend.subtree_trends derives: both give the same document)."""
     subject = (
         f"Tiến độ chuẩn bị đại hội đảng bộ, chi bộ nhiệm kỳ {term_label(req.settings.term)}"
         f"{req.suffix(org)}"
     )
     # A leaf's report is about itself (its one row): a per-unit document, drawn without a chart.
-    has_chart = any(u["code"] != status["self"]["code"] for u in status["units"])
+    has_chart = has_units(status)
     ctx = build_progress_context(
         doc=req.doc(req.report_head(subject)),
         status=status,
         scope_name=org.name,
         previous=previous,
         has_chart=has_chart,
+        has_trend=has_chart and bool(trend),
     )
     images = {"stages": charts.stages_chart(status["stages"])} if has_chart else {}
+    if has_chart and trend:  # like the stages chart: a unit without descendants has none
+        images["trend"] = charts.trend_chart(trend)
     return req.report(
         "progress", subject, ctx, about=org, images=images, summary=progress_summary(status)
     )
@@ -210,7 +260,13 @@ def progress_of(
 def plan(req: Request) -> list[PlannedDocument]:
     """The scope's progress report, compared with its previous archived one."""
     previous = _previous(req.s, req.scope, req.as_of, req.settings.issuer.code)
-    return [progress_of(req, req.scope, req.status, previous)]
+    add_forecast(req.s, req.result, plan=req.plan_name)
+    points = (
+        trend_of(req.s, scope=req.scope, as_of=req.as_of, plan=req.plan_name)
+        if has_units(req.status)
+        else []
+    )
+    return [progress_of(req, req.scope, req.status, previous, points)]
 
 
 def unit_statuses(req: Request, orgs: Sequence[OrgRef]) -> dict[int, dict[str, Any]]:

@@ -16,6 +16,7 @@ from tasks.reports.labels import (
     warning_text,
 )
 from tasks.reports.planning import Kind, PlannedDocument, Request
+from tasks.status.feasibility import shortfall_words
 
 BAR_CELLS = 10
 BAR_DONE = "2E7D32"
@@ -100,11 +101,14 @@ def build_reminder_context(
                 "detail": _detail(stage, entry),
             }
         )
+    personnel = unit["stages"]["personnel"]
+    short = None if personnel["state"] == "done" else shortfall_words(personnel.get("feasibility"))
     return {
         "doc": doc,
         "unit": {
             "name": unit["name"],
             "congress_date": unit.get("congress_date") or "",
+            "shortfall": short or "",
             "congress_line": congress_line(unit.get("congress_date"), as_of),
         },
         "items": items,

@@ -15,11 +15,14 @@ def layout(doc: DocumentObject) -> None:
         doc,
         "Căn cứ kế hoạch chuẩn bị đại hội nhiệm kỳ {{ doc.term }}, Ban Thường vụ Đảng ủy báo "
         "cáo danh sách trích ngang nhân sự dự kiến tham gia cấp ủy khóa mới của {{ unit.name }} "
-        "(đại hội dự kiến ngày {{ unit.congress_date|vn_date }}), số liệu đến ngày "
+        "({{ unit.congress_phrase }}), số liệu đến ngày "
         "{{ doc.as_of|vn_date }}, như sau:",
     )
     heading(doc, "I. SỐ LƯỢNG, CƠ CẤU")
     body(doc, "{{ unit.size_line }}")
+    tag(doc, "{%p if unit.shortfall %}")
+    body(doc, "Để bảo đảm số lượng và cơ cấu, đơn vị {{ unit.shortfall }}.")
+    tag(doc, "{%p endif %}")
     loop_table(
         doc,
         headers=["Cơ cấu", "Số người", "Tỷ lệ", "Yêu cầu", "Đánh giá"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from docx.document import Document as DocumentObject
 
-from tasks.reports.layouts.blocks import CENTER, LEFT, body, loop_table
+from tasks.reports.layouts.blocks import CENTER, LEFT, body, loop_table, tag
 from tasks.reports.layouts.party import party_header, report_title, sign_off
 
 
@@ -59,4 +59,10 @@ def layout(doc: DocumentObject) -> None:
         "độ trên đại học {{ totals.tren_dh|number }}.",
         before=6,
     )
+    tag(doc, "{%p if short %}")
+    body(doc, "Các đơn vị còn thiếu nhân sự:", before=6)
+    tag(doc, "{%p for u in short %}")
+    body(doc, "- {{ u.name }}: {{ u.words }}.", before=0, after=0)
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
     sign_off(doc)

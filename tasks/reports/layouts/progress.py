@@ -58,6 +58,10 @@ def layout(doc: DocumentObject) -> None:
     tag(doc, "{%p if has_chart %}")
     picture(doc, placeholder_png(), slot="stages", width_mm=CHART_MM[0], height_mm=CHART_MM[1])
     tag(doc, "{%p endif %}")
+    tag(doc, "{%p if has_trend %}")
+    body(doc, "Tỷ lệ đơn vị hoàn thành từng nội dung qua các tuần:", before=6)
+    picture(doc, placeholder_png(), slot="trend", width_mm=CHART_MM[0], height_mm=CHART_MM[1])
+    tag(doc, "{%p endif %}")
     body(
         doc,
         "Về góp ý dự thảo Báo cáo chính trị: {{ feedback.done|number }}/"
@@ -90,7 +94,32 @@ def layout(doc: DocumentObject) -> None:
     tag(doc, "{%p for line in held %}")
     body(doc, "- {{ line }}")
     tag(doc, "{%p endfor %}")
-    heading(doc, "III. THAY ĐỔI SO VỚI BÁO CÁO TRƯỚC")
+    heading(doc, "III. DỰ BÁO KHÔNG KỊP TIẾN ĐỘ")
+    tag(doc, "{%p if forecast %}")
+    body(
+        doc,
+        "Theo tốc độ thực hiện 28 ngày qua, các đơn vị sau dự báo không hoàn thành kịp hạn "
+        "(hoặc không còn tiến triển):",
+    )
+    loop_table(
+        doc,
+        headers=["STT", "Đơn vị", "Nội dung", "Dự báo", "Dự kiến hoàn thành", "Hạn hoàn thành"],
+        cells=[
+            "{{ f.stt }}",
+            "{{ f.name }}",
+            "{{ f.stage }}",
+            "{{ f.state }}",
+            "{{ f.eta|vn_date }}",
+            "{{ f.due|vn_date }}",
+        ],
+        widths_mm=[12, 52, 30, 27, 22, 22],
+        loop="f in forecast",
+        align=[CENTER, LEFT, LEFT, CENTER, CENTER, CENTER],
+    )
+    tag(doc, "{%p else %}")
+    body(doc, "Theo tốc độ thực hiện 28 ngày qua, các đơn vị đều dự báo hoàn thành kịp hạn.")
+    tag(doc, "{%p endif %}")
+    heading(doc, "IV. THAY ĐỔI SO VỚI BÁO CÁO TRƯỚC")
     tag(doc, "{%p if changes.previous %}")
     body(doc, "So với báo cáo ngày {{ changes.previous_date|vn_date }}{{ changes.previous_ref }}:")
     tag(doc, "{%p for line in changes.lines %}")
@@ -99,7 +128,7 @@ def layout(doc: DocumentObject) -> None:
     tag(doc, "{%p else %}")
     body(doc, "Đây là báo cáo tiến độ đầu tiên của phạm vi này; chưa có số liệu để so sánh.")
     tag(doc, "{%p endif %}")
-    heading(doc, "IV. ĐỀ XUẤT, KIẾN NGHỊ")
+    heading(doc, "V. ĐỀ XUẤT, KIẾN NGHỊ")
     body(
         doc,
         "Ban Thường vụ Đảng ủy đề nghị các đảng bộ, chi bộ trực thuộc chưa hoàn thành đúng "

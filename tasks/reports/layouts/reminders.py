@@ -38,6 +38,14 @@ def layout(doc: DocumentObject) -> None:
     tag(doc, "{%p for i in items %}")
     body(doc, "- {{ i.label }}: {{ i.detail }}", before=3, after=0)
     tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if unit.shortfall %}")
+    body(
+        doc,
+        "- Về nhân sự cấp ủy khóa mới: đơn vị {{ unit.shortfall }} để bảo đảm số lượng và cơ cấu.",
+        before=3,
+        after=0,
+    )
+    tag(doc, "{%p endif %}")
     body(
         doc,
         "{{ unit.congress_line }} Ban Thường vụ Đảng ủy đề nghị {{ unit.name }} khẩn trương hoàn thành các nội dung trên, báo cáo kết "
