@@ -56,6 +56,27 @@ def _ensure_schema(url: str) -> None:
     eng.dispose()
 
 
+def _empty(url: str) -> None:
+    """Remove the cached dataset: the SQLite file (and its WAL) or the PostgreSQL schema."""
+    if not url.startswith("postgresql"):
+        path = Path(url.removeprefix("sqlite:///"))
+        for leftover in (
+            path,
+            path.with_name(path.name + "-wal"),
+            path.with_name(path.name + "-shm"),
+        ):
+            leftover.unlink(missing_ok=True)
+        return
+    from sqlalchemy import create_engine, text
+
+    schema = url.split("search_path%3D", 1)[1]
+    eng = create_engine(url.split("?", 1)[0])
+    with eng.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    eng.dispose()
+
+
 def _reusable(engine: Engine, scale: str, seed: int) -> bool:
     from models.db import read_session
     from models.migrate import current_revision, head_revision
@@ -95,6 +116,11 @@ def prepare(scale: str, backend: str = "sqlite", seed: int = DEFAULT_DEMO_SEED) 
         return Dataset(scale, seed, backend, url, home, None)
     from tasks.demo.seed import seed_demo
 
+    # Not reusable: start from an empty database, never migrate the old one (it may be at a
+    # revision another branch made, which this checkout cannot upgrade from).
+    dispose_engines()
+    _empty(url)
+    engine = get_engine(url)
     upgrade(engine)
     start = time.perf_counter()
     seed_demo(engine, scale=scale, seed=seed, reset=True)  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from flows.cli.common import OrgOption, console, open_database, scope_or_fail
 from models.db import read_session
-from tasks.core.errors import UsageError, UserError
+from tasks.core.errors import UsageError, UserError, os_error_text
 from tasks.core.text import vn_int
 from tasks.status.delegates import Allocation, Figures, delegate_allocation, method_sentence
 
@@ -82,7 +82,7 @@ def delegates(
         try:
             write_delegates_export(allocation, out)
         except OSError as e:
-            raise UserError(f"Không ghi được tệp '{out}': {e.strerror}") from e
+            raise UserError(f"Không ghi được tệp '{out}': {os_error_text(e)}.") from e
     if as_json:
         sys.stdout.write(json.dumps(allocation.as_json(), ensure_ascii=False) + "\n")
         return

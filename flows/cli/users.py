@@ -15,7 +15,7 @@ from rich.table import Table
 from flows.cli.common import console, open_database
 from models.base import utcnow
 from models.settings import get_settings
-from tasks.core.errors import UserError
+from tasks.core.errors import UserError, os_error_text
 
 app = typer.Typer(
     help="Tài khoản của ứng dụng web: thêm, cấp mã kích hoạt, liệt kê, khóa, cấp lại.\n\n"
@@ -107,7 +107,7 @@ def codes(
     try:
         write_codes_workbook(issued, out)
     except OSError as e:
-        raise UserError(f"Không ghi được tệp '{out}': {e.strerror}") from e
+        raise UserError(f"Không ghi được tệp '{out}': {os_error_text(e)}.") from e
     n = f"{len(issued):,}".replace(",", ".")
     console.print(f"Đã cấp {n} mã kích hoạt: {escape(str(out))}", highlight=False)
 

@@ -118,6 +118,16 @@ def test_out_must_be_an_xlsx_file(tree: None, tmp_path: Path) -> None:
     assert code == 2 and ".xlsx" in out
 
 
+def test_a_workbook_that_cannot_be_written_says_why_in_vietnamese(
+    tree: None, tmp_path: Path
+) -> None:
+    target = tmp_path / "phan-bo.xlsx"
+    target.mkdir()  # a folder where the workbook should go
+    code, out = run_cli("delegates", "--total", "30", "--out", str(target))
+    assert code == 1
+    assert out.strip().startswith(f"Không ghi được tệp '{target}': '{target}' là một thư mục")
+
+
 def test_report_delegates_takes_the_figures_from_the_command_line(
     tree: None, tmp_path: Path
 ) -> None:
