@@ -44,7 +44,8 @@ def _url(scale: str, seed: int, backend: str, home: Path) -> str:
     return f"{base}?options=-csearch_path%3D{schema}"
 
 
-def _ensure_schema(url: str) -> None:
+def _ensure_schema(url: str, *, empty: bool = False) -> None:
+    """The PostgreSQL schema of the dataset exists (dropped first when `empty`)."""
     if not url.startswith("postgresql"):
         return
     from sqlalchemy import create_engine, text
@@ -52,29 +53,20 @@ def _ensure_schema(url: str) -> None:
     schema = url.split("search_path%3D", 1)[1]
     eng = create_engine(url.split("?", 1)[0])
     with eng.begin() as conn:
+        if empty:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
     eng.dispose()
 
 
 def _empty(url: str) -> None:
     """Remove the cached dataset: the SQLite file (and its WAL) or the PostgreSQL schema."""
-    if not url.startswith("postgresql"):
-        path = Path(url.removeprefix("sqlite:///"))
-        for leftover in (
-            path,
-            path.with_name(path.name + "-wal"),
-            path.with_name(path.name + "-shm"),
-        ):
-            leftover.unlink(missing_ok=True)
+    if url.startswith("postgresql"):
+        _ensure_schema(url, empty=True)
         return
-    from sqlalchemy import create_engine, text
-
-    schema = url.split("search_path%3D", 1)[1]
-    eng = create_engine(url.split("?", 1)[0])
-    with eng.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    eng.dispose()
+    path = Path(url.removeprefix("sqlite:///"))
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
 
 
 def _reusable(engine: Engine, scale: str, seed: int) -> bool:
