@@ -116,8 +116,11 @@ def test_the_unit_page_says_what_is_still_missing(
     assert "Chưa có cuộc kiểm tra, giám sát nào." in html
     assert "Chưa gửi văn bản góp ý dự thảo Báo cáo chính trị." in html
     assert 'href="/bieu-mau/nhan-su?org=CB-A1"' in html
+    # a Chi bộ has no units under it: its own figures are the table above, not a "units" summary
+    assert 'id="h-captren"' not in html
     parent = c.get("/don-vi/DB-A?as_of=2025-03-15").text
     assert "Đơn vị trực thuộc trực tiếp" in parent and "/don-vi/CB-A2?" in parent
+    assert 'id="h-captren"' in parent
     assert f"/bao-cao/{world.reports['progress-DB-A']}/tai-ve" in parent
 
 

@@ -69,7 +69,8 @@ def unit_page(
         "day_error": day_error,
         "stages": stages,
         "children": view.children,
-        "has_units": view.units > 0,
+        # units under the unit: a leaf counts itself in its summaries, so its children tell
+        "has_units": bool(view.children),
         "reports": reports,
         "intakes": intakes,
         "congress": congress,
