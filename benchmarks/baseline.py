@@ -14,6 +14,7 @@ from models.enums import RemedyStatus
 from models.inspection import Inspection, Remedy
 from models.org import Organisation
 from models.queries import resolve_scope
+from models.settings import get_settings
 from models.tree import at_or_under
 
 
@@ -38,12 +39,13 @@ def sql_floor(session: Session, *, as_of: date) -> int:
     """Run the four per-stage aggregates for the root's subtree; returns the rows fetched."""
     scope = resolve_scope(session, code=None)
     path = scope.path
+    term = get_settings().term
     stmts: list[Any] = [
-        q.personnel_query(scope_path=path, as_of=as_of),
+        q.personnel_query(scope_path=path, as_of=as_of, term=term),
         _inspections(path, as_of),
-        q.attendance_query(scope_path=path, as_of=as_of),
+        q.attendance_query(scope_path=path, as_of=as_of, term=term),
     ]
     draft = session.execute(q.current_draft_query(scope_path=path)).first()
     if draft is not None:
-        stmts.append(q.feedback_query(scope_path=path, as_of=as_of, draft_id=draft.id))
+        stmts.append(q.feedback_query(scope_path=path, as_of=as_of, term=term, draft_id=draft.id))
     return sum(len(session.execute(s).fetchall()) for s in stmts)

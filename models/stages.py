@@ -2,7 +2,9 @@
 
 Each builder returns a SELECT; the caller runs it once and gets one row per unit (or per
 inspection / per passed candidate where the done-since date needs it). As-of predicates are
-inside the SQL, exactly those of DESIGN.md "What as_of filters".
+inside the SQL, exactly those of DESIGN.md "What as_of filters", each against the unit's own
+`cutoff` (DESIGN.md "A congress already held": a unit whose congress was held by as_of is
+judged as of its held date), read from its congress row of the term joined in the same pass.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlalchemy import (
     literal,
     null,
     or_,
+    outerjoin,
     select,
     union_all,
 )
@@ -55,6 +58,27 @@ def _flag(cond: Any) -> Any:
     return case((cond, 1), else_=0)
 
 
+def congress_of(org_id: Any, term: str) -> Any:
+    """The join condition of a unit's congress row of the term (for `cutoff`)."""
+    return and_(Congress.org_id == org_id, Congress.term == term)
+
+
+def cutoff(as_of: date) -> Any:
+    """A unit's last day of dated facts: its held date when that is before as_of, else as_of
+    (DESIGN.md "A congress already held": such a unit is judged as of its congress). The
+    statement outer-joins the unit's Congress row (`congress_of`); no row, no held date:
+    as_of."""
+    held = Congress.held_date
+    return case((held < as_of, held), else_=literal(as_of, Date))
+
+
+def _units(term: str) -> Any:
+    """The organisations, each with its congress row of the term outer-joined (for `cutoff`):
+    the FROM a stage query starts at, so a unit's congress is read once per unit rather than
+    once per fact row."""
+    return outerjoin(Organisation, Congress, congress_of(Organisation.id, term))
+
+
 def units_query(*, scope_path: str, term: str) -> AnySelect:
     """The active organisations at or under the scope, with their congress facts for the term."""
     return (
@@ -73,7 +97,7 @@ def units_query(*, scope_path: str, term: str) -> AnySelect:
             Congress.committee_size,
             Congress.contents,
         )
-        .outerjoin(Congress, and_(Congress.org_id == Organisation.id, Congress.term == term))
+        .select_from(_units(term))
         .where(at_or_under(scope_path), Organisation.status == OrgStatus.ACTIVE)
         .order_by(Organisation.path)
     )
@@ -110,15 +134,19 @@ def _step_of(key: Any) -> Any:
     return func.coalesce(cast(func.substr(key, 11, 1), Integer), 0)
 
 
-def _current_steps(*, scope_path: str, as_of: date) -> Any:
+def _current_steps(*, scope_path: str, as_of: date, term: str) -> Any:
     """Each active candidate in scope with its unit and its latest step dated on or before
-    as_of, as a step_key `k` (NULL for none): one pass from the scope's organisations through
-    candidate (org_id, active) to candidate_step (candidate_id, passed_on, step), both covering
-    indexes (migration 0013); a CTE."""
+    its unit's cutoff, as a step_key `k` (NULL for none): one pass from the scope's
+    organisations (and their congress rows) through candidate (org_id, active) to
+    candidate_step (candidate_id, passed_on, step), both covering indexes (migration 0013);
+    a CTE."""
     latest = (
         select(func.max(step_key(CandidateStep.passed_on, CandidateStep.step)))
-        .where(CandidateStep.candidate_id == Candidate.id, CandidateStep.passed_on <= as_of)
-        .correlate(Candidate)
+        .where(
+            CandidateStep.candidate_id == Candidate.id,
+            CandidateStep.passed_on <= cutoff(as_of),
+        )
+        .correlate(Candidate, Congress)
         .scalar_subquery()
     )
     return (
@@ -127,16 +155,15 @@ def _current_steps(*, scope_path: str, as_of: date) -> Any:
             Candidate.org_id.label("org_id"),
             latest.label("k"),
         )
-        .select_from(Organisation)
-        .join(Candidate, Candidate.org_id == Organisation.id)
+        .select_from(_units(term).join(Candidate, Candidate.org_id == Organisation.id))
         .where(at_or_under(scope_path), Candidate.active.is_(True))
         .cte("current_step")
     )
 
 
-def personnel_query(*, scope_path: str, as_of: date) -> AnySelect:
-    """Per unit: active candidates, Σ step as of the date, and how many are at step 5."""
-    cur = _current_steps(scope_path=scope_path, as_of=as_of)
+def personnel_query(*, scope_path: str, as_of: date, term: str) -> AnySelect:
+    """Per unit: active candidates, Σ step as of its cutoff, and how many are at step 5."""
+    cur = _current_steps(scope_path=scope_path, as_of=as_of, term=term)
     step = _step_of(cur.c.k)
     return select(
         cur.c.org_id.label("id"),
@@ -146,14 +173,14 @@ def personnel_query(*, scope_path: str, as_of: date) -> AnySelect:
     ).group_by(cur.c.org_id)
 
 
-def candidates_query(*, scope_path: str, as_of: date) -> CompoundSelect[Any]:
+def candidates_query(*, scope_path: str, as_of: date, term: str) -> CompoundSelect[Any]:
     """The personnel rule's inputs in one statement, each active candidate's latest step
-    computed once (a CTE used twice). Rows with `step` NULL: per unit, its active candidates
-    counted and their steps as of the date summed. Rows with a `step`: one per active
+    computed once (a CTE used twice), as of its unit's cutoff. Rows with `step` NULL: per
+    unit, its active candidates counted and their steps as of the cutoff summed. Rows with a `step`: one per active
     candidate — its step as of the date (0 when none), the date of that step (ISO text on both
     databases; for step 5 the day it passed), its birth date and category flags. Step-5 rows
     are the passed candidates, the others the pipeline (decision support's feasibility)."""
-    cur = _current_steps(scope_path=scope_path, as_of=as_of)
+    cur = _current_steps(scope_path=scope_path, as_of=as_of, term=term)
     step = _step_of(cur.c.k)
     postgrad = or_(
         *[
@@ -193,33 +220,33 @@ def candidates_query(*, scope_path: str, as_of: date) -> CompoundSelect[Any]:
 PASSED_FLAGS = ("nu", "lan_dau", "dan_toc_thieu_so", "tren_dai_hoc")
 
 
-def inspections_query(*, scope_path: str, as_of: date) -> AnySelect:
-    """One row per inspection started by as_of: concluded by then, its remedies, verified when."""
-    verified = and_(Remedy.status == RemedyStatus.XAC_NHAN, Remedy.completed_on <= as_of)
-    rem = (
-        select(
-            Remedy.inspection_id,
-            func.count().label("remedies"),
-            func.sum(_flag(verified)).label("verified"),
-            func.max(case((verified, Remedy.completed_on), else_=None)).label("last_verified"),
+def inspections_query(*, scope_path: str, as_of: date, term: str) -> AnySelect:
+    """One row per inspection started by its unit's cutoff: concluded by then, its remedies,
+    how many were verified by then and when the last of those was."""
+    cut = cutoff(as_of)
+
+    def remedies(*where: Any, of: Any = None) -> Any:
+        return (
+            select(func.count() if of is None else of)
+            .where(Remedy.inspection_id == Inspection.id, *where)
+            .correlate(Inspection, Congress)
+            .scalar_subquery()
         )
-        .group_by(Remedy.inspection_id)
-        .subquery()
-    )
+
+    verified = (Remedy.status == RemedyStatus.XAC_NHAN, Remedy.completed_on <= cut)
     return (
         select(
             Inspection.org_id.label("id"),
             Inspection.started_on,
-            case((Inspection.concluded_on <= as_of, Inspection.concluded_on), else_=None).label(
+            case((Inspection.concluded_on <= cut, Inspection.concluded_on), else_=None).label(
                 "concluded_on"
             ),
-            func.coalesce(rem.c.remedies, 0).label("remedies"),
-            func.coalesce(rem.c.verified, 0).label("verified"),
-            rem.c.last_verified,
+            remedies().label("remedies"),
+            remedies(*verified).label("verified"),
+            remedies(*verified, of=func.max(Remedy.completed_on)).label("last_verified"),
         )
-        .join(Organisation, Organisation.id == Inspection.org_id)
-        .outerjoin(rem, rem.c.inspection_id == Inspection.id)
-        .where(at_or_under(scope_path), Inspection.started_on <= as_of)
+        .select_from(_units(term).join(Inspection, Inspection.org_id == Organisation.id))
+        .where(at_or_under(scope_path), Inspection.started_on <= cut)
     )
 
 
@@ -235,8 +262,8 @@ def current_draft_query(*, scope_path: str) -> AnySelect:
     )
 
 
-def feedback_query(*, scope_path: str, as_of: date, draft_id: int) -> AnySelect:
-    """Per unit: its submission dated by as_of, and its comments needing a disposition."""
+def feedback_query(*, scope_path: str, as_of: date, term: str, draft_id: int) -> AnySelect:
+    """Per unit: its submission dated by its cutoff, and its comments needing a disposition."""
     needs = Comment.kind != CommentKind.THONG_NHAT
     return (
         select(
@@ -247,13 +274,16 @@ def feedback_query(*, scope_path: str, as_of: date, draft_id: int) -> AnySelect:
                 case((and_(needs, Disposition.id.is_not(None)), Comment.id), else_=None)
             ).label("answered"),
         )
-        .join(Organisation, Organisation.id == Submission.org_id)
-        .outerjoin(Comment, Comment.submission_id == Submission.id)
-        .outerjoin(Disposition, Disposition.comment_id == Comment.id)
+        .select_from(
+            _units(term)
+            .join(Submission, Submission.org_id == Organisation.id)
+            .outerjoin(Comment, Comment.submission_id == Submission.id)
+            .outerjoin(Disposition, Disposition.comment_id == Comment.id)
+        )
         .where(
             at_or_under(scope_path),
             Submission.draft_id == draft_id,
-            Submission.submitted_on <= as_of,
+            Submission.submitted_on <= cutoff(as_of),
         )
         .group_by(Submission.org_id, Submission.submitted_on)
     )
@@ -264,7 +294,8 @@ TRAINING_ROLES = (PartyRole.BI_THU, PartyRole.PHO_BI_THU, PartyRole.CAP_UY_VIEN)
 
 def course_roles_query(*, as_of: date) -> AnySelect:
     """Each course's required roles: the union over its sessions' `Bắt buộc đối với`, over the
-    sessions dated by as_of (session dates are among the facts as_of filters)."""
+    sessions dated by as_of (session dates are among the facts as_of filters), with the first
+    such session's date: a unit whose cutoff is earlier owes the pairs required by then."""
     return (
         select(
             TrainingSession.course_id,
@@ -277,8 +308,9 @@ def course_roles_query(*, as_of: date) -> AnySelect:
     )
 
 
-def attendance_query(*, scope_path: str, as_of: date) -> AnySelect:
-    """Per (unit, course, role): the first session dated by as_of where that role was present."""
+def attendance_query(*, scope_path: str, as_of: date, term: str) -> AnySelect:
+    """Per (unit, course, role): the first session dated by the unit's cutoff where that role
+    was present."""
     return (
         select(
             Attendance.org_id.label("id"),
@@ -286,21 +318,25 @@ def attendance_query(*, scope_path: str, as_of: date) -> AnySelect:
             Attendance.role,
             func.min(TrainingSession.held_on).label("first_on"),
         )
-        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
-        .join(Organisation, Organisation.id == Attendance.org_id)
+        .select_from(
+            _units(term)
+            .join(Attendance, Attendance.org_id == Organisation.id)
+            .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        )
         .where(
             at_or_under(scope_path),
             Attendance.presence.in_((Presence.CO_MAT, Presence.DI_TRE)),
             Attendance.role.in_(TRAINING_ROLES),
-            TrainingSession.held_on <= as_of,
+            TrainingSession.held_on <= cutoff(as_of),
         )
         .group_by(Attendance.org_id, TrainingSession.course_id, Attendance.role)
     )
 
 
-def overrides_query(*, scope_path: str, as_of: date) -> AnySelect:
-    """Manual overrides in force on as_of (from their date, until the day they are revoked),
-    newest last."""
+def overrides_query(*, scope_path: str, as_of: date, term: str) -> AnySelect:
+    """Manual overrides in force on their unit's cutoff (from their date, until the day they
+    are revoked), newest last."""
+    cut = cutoff(as_of)
     return (
         select(
             MilestoneOverride.org_id.label("id"),
@@ -309,11 +345,13 @@ def overrides_query(*, scope_path: str, as_of: date) -> AnySelect:
             MilestoneOverride.effective_from,
             MilestoneOverride.id.label("override_id"),
         )
-        .join(Organisation, Organisation.id == MilestoneOverride.org_id)
+        .select_from(
+            _units(term).join(MilestoneOverride, MilestoneOverride.org_id == Organisation.id)
+        )
         .where(
             at_or_under(scope_path),
-            MilestoneOverride.effective_from <= as_of,
-            or_(MilestoneOverride.revoked_on.is_(None), MilestoneOverride.revoked_on > as_of),
+            MilestoneOverride.effective_from <= cut,
+            or_(MilestoneOverride.revoked_on.is_(None), MilestoneOverride.revoked_on > cut),
         )
         .order_by(MilestoneOverride.effective_from, MilestoneOverride.id)
     )

@@ -106,14 +106,20 @@ def fetch_inputs(
 ) -> StatusInputs:
     """Run the stage queries for every unit at or under the scope."""
     path = scope.path
-    units = _frame(session, q.units_query(scope_path=path, term=get_settings().term))
+    term = get_settings().term
+    units = _frame(session, q.units_query(scope_path=path, term=term))
     units["level"] = units["kind"].map(LEVEL_OF_KIND)
     defaults = units["level"].map(lambda lv: plan.default_congress(lv))
     units["congress_date"] = units["planned_date"].fillna(pd.to_datetime(defaults))
+    # The day each unit's dated facts are read up to (the stage queries' own `q.cutoff`).
+    day = pd.Timestamp(as_of)
+    units["cutoff"] = units["held_date"].where(units["held_date"] < day, day)
     draft = session.execute(q.current_draft_query(scope_path=path)).first()
     draft_id = draft.id if draft else None
     feedback = (
-        _frame(session, q.feedback_query(scope_path=path, as_of=as_of, draft_id=draft_id))
+        _frame(
+            session, q.feedback_query(scope_path=path, as_of=as_of, term=term, draft_id=draft_id)
+        )
         if draft_id is not None
         else pd.DataFrame(columns=["id", "submitted_on", "comments", "answered"])
     )
@@ -124,7 +130,7 @@ def fetch_inputs(
         if year is not None
         else pd.DataFrame()
     )
-    candidates = _frame(session, q.candidates_query(scope_path=path, as_of=as_of))
+    candidates = _frame(session, q.candidates_query(scope_path=path, as_of=as_of, term=term))
     is_row = candidates["step"].notna()
     is_passed = is_row & (candidates["step"] == 5)
     passed = candidates.loc[is_passed, ["id", "passed_on", "birth_date", *q.PASSED_FLAGS]]
@@ -140,14 +146,14 @@ def fetch_inputs(
         personnel=personnel,
         passed=passed,
         pipeline=pipeline,
-        inspections=_frame(session, q.inspections_query(scope_path=path, as_of=as_of)),
+        inspections=_frame(session, q.inspections_query(scope_path=path, as_of=as_of, term=term)),
         draft_id=draft_id,
         draft_deadline=draft.deadline if draft else None,
         draft_scope_id=draft.scope_org_id if draft else None,
         feedback=feedback,
         course_roles=_frame(session, q.course_roles_query(as_of=as_of)),
-        attendance=_frame(session, q.attendance_query(scope_path=path, as_of=as_of)),
-        overrides=_frame(session, q.overrides_query(scope_path=path, as_of=as_of)),
+        attendance=_frame(session, q.attendance_query(scope_path=path, as_of=as_of, term=term)),
+        overrides=_frame(session, q.overrides_query(scope_path=path, as_of=as_of, term=term)),
         year=year,
         year_figures=figures,
     )

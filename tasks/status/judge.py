@@ -187,22 +187,35 @@ def feedback(
 ROLE_MIN_SIZE = {"bi-thu": 1, "pho-bi-thu": 2, "cap-uy-vien": 3}
 
 
+def _required_by(course_roles: pd.DataFrame, role: str, cutoff: pd.Series) -> np.ndarray:
+    """Per unit: how many courses require `role` from a session dated by the unit's cutoff."""
+    dates = course_roles.loc[course_roles["role"] == role, "required_from"]
+    ordered = np.sort(dates.to_numpy(dtype="datetime64[ns]"))
+    counts: np.ndarray = np.searchsorted(
+        ordered, cutoff.to_numpy(dtype="datetime64[ns]"), side="right"
+    )
+    return counts
+
+
 def training(
     units: pd.DataFrame, course_roles: pd.DataFrame, attended: pd.DataFrame
 ) -> pd.DataFrame:
-    """Training: each (required course, role the unit has) pair present at a session by as_of."""
+    """Training: each (required course, role the unit has) pair present at a session by the
+    unit's cutoff (a pair is required from its course's first session requiring the role)."""
     size = units["committee_size"].fillna(0).astype("int64")
-    per_role = course_roles.groupby("role")["course_id"].nunique()
+    cutoff = units["cutoff"]
     pairs: pd.Series = pd.Series(0, index=units.index, dtype="int64")
     for role, min_size in ROLE_MIN_SIZE.items():
-        pairs += int(per_role.get(role, 0)) * (size >= min_size).astype("int64")
+        pairs += _required_by(course_roles, role, cutoff) * (size >= min_size).astype("int64")
     out = units[["id"]].copy()
     out["pairs"] = pairs.to_numpy()
 
     sat = attended.merge(course_roles, on=["course_id", "role"], how="inner")
-    sat = sat.merge(units[["id", "committee_size"]], on="id", how="inner")
+    sat = sat.merge(units[["id", "committee_size", "cutoff"]], on="id", how="inner")
     need_size = sat["role"].map(ROLE_MIN_SIZE)
-    sat = sat[sat["committee_size"].fillna(0) >= need_size]
+    sat = sat[
+        (sat["committee_size"].fillna(0) >= need_size) & (sat["required_from"] <= sat["cutoff"])
+    ]
     # A pair is owed from its course's first session requiring the role; the unit is not done
     # between then and the pair's first attendance, nor before it owes any pair.
     sat = sat.assign(late_from=sat["first_on"].where(sat["first_on"] > sat["required_from"]))
@@ -222,7 +235,7 @@ def training(
 
 
 def _first_owed(units: pd.DataFrame, course_roles: pd.DataFrame) -> pd.Series:
-    """For each unit, the first date it owed any (course, role) pair."""
+    """For each unit, the first date it owed any (course, role) pair by its cutoff."""
     size = units["committee_size"].fillna(0).astype("int64")
     first = pd.Series(pd.NaT, index=units.index, dtype="datetime64[ns]")
     for role, min_size in ROLE_MIN_SIZE.items():
@@ -230,6 +243,6 @@ def _first_owed(units: pd.DataFrame, course_roles: pd.DataFrame) -> pd.Series:
         if dates.empty:
             continue
         start = pd.Timestamp(dates.min())
-        has = size >= min_size
+        has = (size >= min_size) & (units["cutoff"] >= start)
         first = first.where(~has | (first.notna() & (first <= start)), start)
     return first

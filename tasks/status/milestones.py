@@ -106,19 +106,18 @@ PAST_PLANNED = "qua-ngay-du-kien"
 def congress_held(judged: pd.DataFrame, units: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """DESIGN.md "A congress already held": where the held date is ≤ as_of, a stage done by
     then stays done and one not done by then is not applicable (warning `dai-hoi-da-to-chuc`);
-    a planned date before as_of with no held date warns `qua-ngay-du-kien`."""
+    a planned date before as_of with no held date warns `qua-ngay-du-kien`. `judged` is the
+    stage judged on each unit's facts dated by its cutoff (its held date for such a unit:
+    models.stages.cutoff), so its `done` is the stage's state on the day of the congress."""
     day = pd.Timestamp(as_of)
     held = judged["id"].map(units.set_index("id")["held_date"])
     congress = judged["id"].map(units.set_index("id")["congress_date"])
     was_held = (held.notna() & (held <= day)).to_numpy()
-    done_by_then = (
-        (judged["state"] == "done") & judged["done_on"].notna() & (judged["done_on"] <= held)
-    ).to_numpy()
     past = (held.isna() & congress.notna() & (congress < day)).to_numpy()
     if not (was_held.any() or past.any()):
         return judged
     out = judged.copy()
-    lapsed = was_held & ~done_by_then & (out["state"] != "not_applicable").to_numpy()
+    lapsed = was_held & (~out["state"].isin(("done", "not_applicable"))).to_numpy()
     out.loc[lapsed, "state"] = "not_applicable"
     out.loc[lapsed, "applicable"] = False
     out.loc[lapsed, "done"] = False

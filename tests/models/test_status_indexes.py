@@ -29,7 +29,7 @@ def test_migrated_database_has_the_status_covering_indexes(engine: Engine) -> No
 def test_sqlite_reads_candidate_steps_from_the_covering_index(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         pytest.skip("SQLite's query plan")
-    stmt = q.candidates_query(scope_path="1/", as_of=date(2025, 3, 15)).compile(
+    stmt = q.candidates_query(scope_path="1/", as_of=date(2025, 3, 15), term="2025-2030").compile(
         dialect=engine.dialect, compile_kwargs={"literal_binds": True}
     )
     with engine.connect() as conn:
