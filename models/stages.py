@@ -362,6 +362,25 @@ def attendance_query(*, scope_path: str, as_of: date) -> AnySelect:
     )
 
 
+def training_query(*, scope_path: str, as_of: date) -> AnySelect:
+    """Per (unit, role): how many of the courses requiring the role by as_of the role attended
+    (`satisfied`), and the latest first attendance after its course began requiring the role
+    (`last_first`, NULL when none was late): the attendance grouped in the database twice."""
+    first = attendance_query(scope_path=scope_path, as_of=as_of).subquery()
+    roles = course_roles_query(as_of=as_of).subquery()
+    late = case((first.c.first_on > roles.c.required_from, first.c.first_on), else_=None)
+    return (
+        select(
+            first.c.id,
+            first.c.role,
+            func.count().label("satisfied"),
+            func.max(late).label("last_first"),
+        )
+        .join(roles, and_(roles.c.course_id == first.c.course_id, roles.c.role == first.c.role))
+        .group_by(first.c.id, first.c.role)
+    )
+
+
 def overrides_query(*, scope_path: str, as_of: date) -> AnySelect:
     """Manual overrides in force on as_of (from their date, until the day they are revoked),
     newest last."""

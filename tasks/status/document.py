@@ -43,6 +43,7 @@ DATE_COLUMNS = (
     "first_on",
     "required_from",
     "effective_from",
+    "last_first",
 )
 PIPELINE_COLUMNS = tuple(f"pipe_{c}" for c in q.CATEGORY_FLAGS)
 LEVEL_OF_KIND = {k.value: k.level for k in OrgKind}
@@ -64,7 +65,7 @@ class StatusInputs:
     draft_scope_id: int | None
     feedback: pd.DataFrame
     course_roles: pd.DataFrame
-    attendance: pd.DataFrame
+    attendance: pd.DataFrame  # per unit and role: courses attended, the latest late first
     overrides: pd.DataFrame
     year: int | None
     year_figures: pd.DataFrame
@@ -145,7 +146,7 @@ def fetch_inputs(
         draft_scope_id=draft.scope_org_id if draft else None,
         feedback=feedback,
         course_roles=_frame(session, q.course_roles_query(as_of=as_of)),
-        attendance=_frame(session, q.attendance_query(scope_path=path, as_of=as_of)),
+        attendance=_frame(session, q.training_query(scope_path=path, as_of=as_of)),
         overrides=_frame(session, q.overrides_query(scope_path=path, as_of=as_of)),
         year=year,
         year_figures=figures,

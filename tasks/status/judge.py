@@ -157,7 +157,8 @@ ROLE_MIN_SIZE = {"bi-thu": 1, "pho-bi-thu": 2, "cap-uy-vien": 3}
 def training(
     units: pd.DataFrame, course_roles: pd.DataFrame, attended: pd.DataFrame
 ) -> pd.DataFrame:
-    """Training: each (required course, role the unit has) pair present at a session by as_of."""
+    """Training: each (required course, role the unit has) pair present at a session by as_of.
+    `attended`: per unit and role, the required courses attended and the latest late first."""
     size = units["committee_size"].fillna(0).astype("int64")
     per_role = course_roles.groupby("role")["course_id"].nunique()
     pairs: pd.Series = pd.Series(0, index=units.index, dtype="int64")
@@ -166,14 +167,12 @@ def training(
     out = units[["id"]].copy()
     out["pairs"] = pairs.to_numpy()
 
-    sat = attended.merge(course_roles, on=["course_id", "role"], how="inner")
-    sat = sat.merge(units[["id", "committee_size"]], on="id", how="inner")
-    need_size = sat["role"].map(ROLE_MIN_SIZE)
-    sat = sat[sat["committee_size"].fillna(0) >= need_size]
+    sat = attended.merge(units[["id", "committee_size"]], on="id", how="inner")
+    sat = sat[sat["committee_size"].fillna(0) >= sat["role"].map(ROLE_MIN_SIZE)]
     # A pair is owed from its course's first session requiring the role; the unit is not done
-    # between then and the pair's first attendance, nor before it owes any pair.
-    sat = sat.assign(late_from=sat["first_on"].where(sat["first_on"] > sat["required_from"]))
-    g = sat.groupby("id").agg(satisfied=("first_on", "size"), last_first=("late_from", "max"))
+    # between then and the pair's first attendance (`last_first`: the latest such attendance),
+    # nor before it owes any pair.
+    g = sat.groupby("id").agg(satisfied=("satisfied", "sum"), last_first=("last_first", "max"))
     out = out.merge(g, left_on="id", right_index=True, how="left")
     out["satisfied"] = out["satisfied"].fillna(0).astype("int64")
     out["applicable"] = out["pairs"] > 0
