@@ -60,7 +60,8 @@ def registry(path: Path, units: int) -> Path:
     return path
 
 
-def candidates(path: Path, rows: int, units: int, note: str = "") -> Path:
+def candidates(path: Path, rows: int, units: int, note: str = "", unit: str | None = None) -> Path:
+    """N candidates spread over U000…, or all of one `unit` (a unit's own upload)."""
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "Nhân sự"
@@ -71,7 +72,7 @@ def candidates(path: Path, rows: int, units: int, note: str = "") -> Path:
         step = i % 6
         name = f"{FAMILY[i % 8]} {MIDDLE[(i // 8) % 6]} {GIVEN[(i // 48) % 11]} {i // 528}"
         ws.append([
-            i + 1, f"U{i % units:03d}", name,
+            i + 1, unit or f"U{i % units:03d}", name,
             born.strftime("%d/%m/%Y") if i % 2 else datetime(born.year, born.month, born.day),
             "Nữ" if i % 3 == 0 else "Nam", "Kinh", "Không", "TP. Hồ Chí Minh",
             joined.strftime("%d/%m/%Y"), None, "Thạc sĩ Quản lý giáo dục", "ThS", "Cao cấp",

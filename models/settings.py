@@ -115,6 +115,9 @@ class Settings(BaseSettings):
     web_code_days: int = 14
     # Request bodies of anything but an upload (forms, logins): 413 beyond this.
     web_max_form_bytes: int = 1_048_576
+    # Uploads (`POST /nop`): at most this many bytes a file and files a request; 413 beyond.
+    web_max_upload_bytes: int = 20 * 1024 * 1024
+    web_max_upload_files: int = 10
     # argon2id cost for web passwords (OWASP's minimum is 19 MiB, 2 passes).
     web_argon2_memory_kib: int = 65536
     web_argon2_time_cost: int = 3

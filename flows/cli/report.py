@@ -10,25 +10,12 @@ import typer
 
 from flows.cli.common import console, err_console, open_database, optional_date, scope_or_fail
 from tasks.core.errors import UsageError
-from tasks.status.delegates import Figures
+from tasks.status.delegates import delegate_figures
 from tasks.status.present import default_as_of
 
 KIND_HELP = (
     "progress | personnel | inspections | feedback | training | targets | reminders | delegates"
 )
-
-
-def delegate_figures(
-    kind: str, total: int | None, ex_officio: int | None, base: int | None
-) -> Figures | None:
-    """--total, --ex-officio and --base: the kind `delegates` needs T; no other kind takes them."""
-    if kind != "delegates":
-        if (total, ex_officio, base) != (None, None, None):
-            raise UsageError("--total, --ex-officio, --base chỉ dùng cho báo cáo delegates.")
-        return None
-    if total is None:
-        raise UsageError("Báo cáo delegates cần --total T (tổng số đại biểu của đại hội).")
-    return Figures(total, 0 if ex_officio is None else ex_officio, 1 if base is None else base)
 
 
 def report(

@@ -32,6 +32,7 @@ from flows.web.routes import (
     reminders,
     reports,
     units,
+    uploads,
 )
 from flows.web.security import BodyLimit, CrossSiteGuard, SecurityHeaders, limits
 from models.base import utcnow
@@ -95,6 +96,7 @@ def create_app(
         reports,
         reminders,
         gop_y,
+        uploads,
         jobs,
     ):
         app.include_router(module.router)
@@ -107,7 +109,13 @@ def create_app(
     # Outermost last: headers on every answer, then the origin check, then the body limit.
     app.add_middleware(
         BodyLimit,
-        limit_for=limits(settings.web_max_form_bytes, {gop_y.UPLOAD_PATH: gop_y.UPLOAD_LIMIT}),
+        limit_for=limits(
+            settings.web_max_form_bytes,
+            {
+                gop_y.UPLOAD_PATH: gop_y.UPLOAD_LIMIT,
+                uploads.UPLOAD_PATH: uploads.upload_limit(settings),
+            },
+        ),
     )
     app.add_middleware(CrossSiteGuard)
     app.add_middleware(SecurityHeaders)

@@ -21,6 +21,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "issue": frozenset({VP}),  # take a number from the register (--issue)
     "reminders": frozenset({VP, LD, DV}),  # reminder letters: list (don-vi: its own)
     "remind": frozenset({VP}),  # reminder letters: render
+    "upload": frozenset({VP, DV}),  # /nop: upload forms, the receipt register, error workbooks
+    "undo": frozenset({VP}),  # undo an accepted intake from its page
 }
 
 # The one form the drafting team may download, and the one report kind it reads.

@@ -73,9 +73,11 @@ def intake_register(
     since: date | None = None,
     ids: Sequence[int] | None = None,
     limit: int | None = None,
+    before: int | None = None,
 ) -> list[RegisterEntry]:
     """The register, oldest first: files sent by `org` or a unit under it, of `form`, received
-    on `since` or later (the office's day), or exactly the intakes `ids`."""
+    on `since` or later (the office's day), or exactly the intakes `ids`; with `limit`, the
+    newest `limit` of them (older than intake `before`, for paging)."""
     stmt = (
         select(
             IntakeRecord.id,
@@ -104,6 +106,8 @@ def intake_register(
         stmt = stmt.where(IntakeRecord.created_at >= start)
     if ids is not None:
         stmt = stmt.where(IntakeRecord.id.in_(list(ids)))
+    if before is not None:
+        stmt = stmt.where(IntakeRecord.id < before)
     if limit is not None:
         stmt = stmt.order_by(None).order_by(IntakeRecord.id.desc()).limit(limit)
     rows = session.execute(stmt).all()

@@ -131,10 +131,11 @@ def undo_intake(
     confirm: bool = False,
     dry_run: bool = False,
     engine: Engine | None = None,
+    actor: str | None = None,
 ) -> tuple[UndoPlan, FileOutcome]:
     """Undo an accepted intake as a new intake (its record's `undo_of_id` names the undone
-    one). UserError when it cannot be undone, or when a later intake superseded it and
-    `confirm` is off."""
+    one), by `actor` (the web account's login; default the settings' actor name). UserError
+    when it cannot be undone, or when a later intake superseded it and `confirm` is off."""
     from tasks.intake.receive import import_file
 
     engine = engine or get_engine()
@@ -154,5 +155,6 @@ def undo_intake(
             letter_number=previous.letter_number if previous else None,
             letter_date=previous.letter_date if previous else None,
             write_errors=False,
+            actor=actor,
         )
         return plan, import_file(source, opts, engine=engine)

@@ -5,6 +5,7 @@ method (ties: more members, then code ascending). Integer arithmetic only."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -105,10 +106,38 @@ def method_sentence(a: Allocation) -> str:
     )
 
 
+def _not_a_figure(option: str, given: object) -> UsageError:
+    return UsageError(f"{option}: cần một số nguyên không âm (đã cho {given}).")
+
+
 def _check_figures(total: int, ex_officio: int, base: int) -> None:
     for option, value in (("--total", total), ("--ex-officio", ex_officio), ("--base", base)):
         if value < 0:
-            raise UsageError(f"{option}: cần một số nguyên không âm (đã cho {value}).")
+            raise _not_a_figure(option, value)
+
+
+def read_figure(option: str, text: str | None) -> int | None:
+    """One of T, E, b typed into a form (the web's report form): blank → None, an integer →
+    itself (its sign is checked with the others), anything else the option's usage error."""
+    if text is None or not text.strip():
+        return None
+    if re.fullmatch(r"-?[0-9]+", text.strip()) is None:
+        raise _not_a_figure(option, text.strip())
+    return int(text.strip())
+
+
+def delegate_figures(
+    kind: str, total: int | None, ex_officio: int | None, base: int | None
+) -> Figures | None:
+    """T, E and b as `daihoi report` and the web's report form take them: the kind `delegates`
+    needs T (E defaults to 0, b to 1); no other kind takes them."""
+    if kind != "delegates":
+        if (total, ex_officio, base) != (None, None, None):
+            raise UsageError("--total, --ex-officio, --base chỉ dùng cho báo cáo delegates.")
+        return None
+    if total is None:
+        raise UsageError("Báo cáo delegates cần --total T (tổng số đại biểu của đại hội).")
+    return Figures(total, 0 if ex_officio is None else ex_officio, 1 if base is None else base)
 
 
 def remaining_seats(*, total: int, ex_officio: int, base: int, n: int) -> int:

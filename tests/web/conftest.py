@@ -83,6 +83,12 @@ def _report(session: object, tmp: Path, kind: str, scope_id: int, name: str) -> 
 @pytest.fixture
 def world(engine: Engine, tmp_path: Path) -> World:
     """The tree, a current draft at the root, three archived reports."""
+    return build_world(engine, tmp_path)
+
+
+def build_world(engine: Engine, tmp_path: Path) -> World:
+    """The world's tree, draft and reports written into `engine`'s database (a twin database
+    gets the very same ids)."""
     with write_session(engine) as s:
         root = add_org(
             s, "DU-TEST", OrgKind.TREN_CO_SO, name="Đảng bộ Thử nghiệm", congress=date(2025, 6, 1)

@@ -30,7 +30,9 @@ RENDER: list[tuple[dict[str, str], tuple[int, int, int, int]]] = [
     ({"kind": "feedback", "org": "DB-A", "issue": "1"}, (303, 403, 403, 403)),
     ({"kind": "reminders", "org": "DB-A"}, (422, 403, 422, 422)),
     ({"kind": "khong-co", "org": "DB-A"}, (422, 403, 422, 422)),
-    ({"kind": "delegates", "org": "DU-TEST"}, (422, 403, 422, 422)),  # needs T: CLI only
+    ({"kind": "delegates", "org": "DU-TEST"}, (422, 403, 403, 404)),  # T missing
+    ({"kind": "delegates", "org": "DU-TEST", "total": "9"}, (303, 403, 403, 404)),
+    ({"kind": "delegates", "org": "DB-A", "total": "9", "ex_officio": "2"}, (303, 403, 403, 303)),
     ({"kind": "progress", "org": "KHONG-CO"}, (404, 403, 403, 404)),
     ({"kind": "progress", "org": "DB-A", "as_of": "32/13/2025"}, (422, 403, 403, 422)),
 ]

@@ -4,6 +4,7 @@ archived report by its archive id after the scope check."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,17 +22,18 @@ from models.db import read_session
 from models.enums import Role
 from models.jobs import account_jobs
 from models.listings import ReportEntry, scope_reports
+from models.queries import OrgRef
 from tasks.accounts.permissions import DRAFTING_REPORT, REMINDERS, can_render
 from tasks.core.dates import parse_cli_date
-from tasks.core.errors import UsageError
+from tasks.core.errors import UsageError, UserError
+from tasks.status.delegates import Figures, delegate_allocation, delegate_figures, read_figure
 
 router = APIRouter()
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-# Kinds the web's form cannot render yet: the delegate allocation needs T, E and b, which the
-# form does not ask for (`daihoi report delegates --total T` does); their files are listed.
-CLI_ONLY = frozenset({"delegates"})
 PAGE_SIZE = 100
+# The form's fields for T, E and b (kind delegates), by the CLI option they stand for.
+FIGURE_FIELDS = (("total", "--total"), ("ex_officio", "--ex-officio"), ("base", "--base"))
 
 
 def _read_day(value: str | None, label: str) -> tuple[date | None, str | None]:
@@ -50,9 +52,7 @@ def listed_kinds(access: Access) -> frozenset[str] | None:
 
 def render_kinds(access: Access) -> list[tuple[str, str]]:
     """(kind, title) of what this account may render, in the table's order."""
-    return [
-        (k, t) for k, t in REPORT_KINDS.items() if k not in CLI_ONLY and can_render(access.role, k)
-    ]
+    return [(k, t) for k, t in REPORT_KINDS.items() if can_render(access.role, k)]
 
 
 def _listing(request: Request, access: Access) -> tuple[list[ReportEntry], dict[str, Any]]:
@@ -123,9 +123,14 @@ def render_report(
     org: Annotated[str | None, Form()] = None,
     as_of: Annotated[str | None, Form()] = None,
     issue: Annotated[str | None, Form()] = None,
+    total: Annotated[str | None, Form()] = None,
+    ex_officio: Annotated[str | None, Form()] = None,
+    base: Annotated[str | None, Form()] = None,
 ) -> Response:
-    """Record a job rendering one kind of report for an organisation of the scope; 303 to it."""
-    if kind not in REPORT_KINDS or kind == REMINDERS or kind in CLI_ONLY:
+    """Record a job rendering one kind of report for an organisation of the scope; 303 to it.
+    The kind delegates takes T, E and b, checked here as `daihoi report delegates` checks them
+    (422 with the same Vietnamese line, R < 0 naming the figures) before any job is made."""
+    if kind not in REPORT_KINDS or kind == REMINDERS:
         return _reports_page(request, access, error="Loại báo cáo không hợp lệ.", status_code=422)
     if not can_render(access.role, kind):
         raise Forbidden
@@ -138,13 +143,35 @@ def render_report(
     day, day_error = _read_day(as_of, "Ngày báo cáo")
     if day_error:
         return _reports_page(request, access, error=day_error, status_code=422)
-    parameters = {
+    try:
+        figures = _figures(
+            request, kind, target, {"total": total, "ex_officio": ex_officio, "base": base}
+        )
+    except UserError as e:
+        return _reports_page(request, access, error=e.message, status_code=422)
+    parameters: dict[str, Any] = {
         "kind": kind,
         "scope": target.code,
         "as_of": (day or default_day(request)).isoformat(),
         "issue": numbered,
     }
+    if figures is not None:
+        parameters["delegates"] = asdict(figures)
     return start_job(request, access, kind="report", parameters=parameters, org=target)
+
+
+def _figures(
+    request: Request, kind: str, target: OrgRef, typed: dict[str, str | None]
+) -> Figures | None:
+    """T, E and b of a delegates report, checked against the target's direct children the way
+    the render will (UserError otherwise); None for any other kind (which takes none)."""
+    if kind != "delegates":  # the form sends the hidden delegates fields with any kind
+        return None
+    figures = delegate_figures(kind, *(read_figure(o, typed[name]) for name, o in FIGURE_FIELDS))
+    assert figures is not None  # the kind is delegates
+    with read_session(engine_of(request)) as session:
+        delegate_allocation(session, scope=target, figures=figures)
+    return figures
 
 
 @router.get("/bao-cao/{report_id:int}/tai-ve")

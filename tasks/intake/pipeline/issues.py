@@ -46,8 +46,12 @@ class Issue:
         if self.column is not None:
             parts.append(f"cột '{self.column}'")
         where = ", ".join(parts)
-        what = self.message if self.value is None else f"'{self.value}' {self.message}"
+        what = self.what()
         return f"{where}: {what}" if where else what
+
+    def what(self) -> str:
+        """The problem without its location: the value as typed, then the message."""
+        return self.message if self.value is None else f"'{self.value}' {self.message}"
 
     def location(self) -> dict[str, Any]:
         """Where, without the value or message text: safe for logs and Prefect artifacts."""
