@@ -43,6 +43,7 @@ from models.inspection import Inspection, Remedy
 from models.org import Congress, Organisation
 from models.personnel import Candidate, CandidateStep
 from models.plan import MilestoneOverride
+from models.queries import comment_select
 from models.targets import YearFigures
 from models.training import Attendance, SessionRole, TrainingSession
 from models.tree import at_or_under
@@ -239,17 +240,15 @@ def feedback_query(*, scope_path: str, as_of: date, draft_id: int) -> AnySelect:
     """Per unit: its submission dated by as_of, and its comments needing a disposition."""
     needs = Comment.kind != CommentKind.THONG_NHAT
     return (
-        select(
+        comment_select(
             Submission.org_id.label("id"),
             Submission.submitted_on,
             func.count(case((needs, Comment.id), else_=None)).label("comments"),
             func.count(
                 case((and_(needs, Disposition.id.is_not(None)), Comment.id), else_=None)
             ).label("answered"),
+            every_submission=True,
         )
-        .join(Organisation, Organisation.id == Submission.org_id)
-        .outerjoin(Comment, Comment.submission_id == Submission.id)
-        .outerjoin(Disposition, Disposition.comment_id == Comment.id)
         .where(
             at_or_under(scope_path),
             Submission.draft_id == draft_id,

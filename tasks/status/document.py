@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from models import stages as q
 from models.enums import OrgKind
-from models.queries import OrgRef, resolve_scope
+from models.queries import OrgRef, parent_code, resolve_scope
 from models.settings import get_settings
 from tasks.core.plans import STAGES, Plan, choose_plan
 from tasks.status import feasibility, judge, milestones, targets
@@ -68,6 +68,8 @@ class StatusInputs:
     overrides: pd.DataFrame
     year: int | None
     year_figures: pd.DataFrame
+    # The scope's parent's code: a leaf scope's own row names it (None for the root).
+    scope_parent: str | None = None
 
 
 @dataclass
@@ -150,6 +152,7 @@ def fetch_inputs(
         overrides=_frame(session, q.overrides_query(scope_path=path, as_of=as_of)),
         year=year,
         year_figures=figures,
+        scope_parent=parent_code(session, org=scope),
     )
 
 
@@ -360,12 +363,16 @@ def build_status(inputs: StatusInputs, plan: Plan, earlier: Earlier | None = Non
         if ids[i] == scope_id and not leaf:
             continue
         parent = parents[i]
+        if ids[i] == scope_id:  # a leaf's own row: its real parent (outside the scope's rows)
+            parent_of = inputs.scope_parent
+        else:
+            parent_of = None if _missing(parent) else code_of.get(int(parent))
         unit_list.append(
             {
                 "code": codes[i],
                 "name": names[i],
                 "kind": LABEL_OF_KIND[kinds[i]],
-                "parent": None if _missing(parent) else code_of.get(int(parent)),
+                "parent": parent_of,
                 "depth": int(depths[i]) - int(inputs.scope.depth),
                 "congress_date": congress[i],
                 "stages": {s: entries[s][i] for s in STAGES},

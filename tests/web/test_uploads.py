@@ -154,7 +154,7 @@ def test_a_unit_sending_another_units_file_is_refused_and_nothing_changes(
 
     assert f["state"] == "rejected"
     assert "CB-B" in f["errors"][0]["message"] and "DB-A" in f["errors"][0]["message"]
-    assert outside.status_code == 404
+    assert outside.status_code == 404 and "error" in outside.json()  # JSON to a JSON client
     assert inside["state"] == "rejected"  # the sender stays the account's own unit
     assert counts() == before
 

@@ -4,6 +4,8 @@ office undoes an accepted intake from its page, plan first, then confirmed and a
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,9 +13,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
+from flows.web.routes.uploads import PENDING_HOURS
 from models import Candidate
 from models.db import read_session
 from models.records import AuditEvent, IntakeRecord
+from models.settings import get_settings
 from tests.helpers.workbooks import counts, nhan_su_book
 from tests.web.test_uploads import JSON, NAMES, _people, _post
 
@@ -114,3 +118,19 @@ def test_the_office_undoes_an_intake_from_its_page_plan_first_then_confirmed_and
         )
     assert undo.actor == "vp.office" and actors == {"vp.office"}
     assert f"lần nhận số {undo.id}" in office.get(url).text  # "undone by" on the page
+
+
+def test_a_kept_file_not_confirmed_within_a_day_is_forgotten(
+    client_for: Callable[[str], TestClient], engine: Engine, tmp_path: Path
+) -> None:
+    unit = client_for("don-vi")
+    _post(unit, [("a.xlsx", _book(tmp_path, "a.xlsx", NAMES[:6]))])
+    f = _post(unit, [("b.xlsx", _book(tmp_path, "b.xlsx", NAMES[:1]))]).json()["files"][0]
+    (kept,) = (get_settings().home / "intake" / "cho-xac-nhan" / "DB-A").iterdir()
+    old = time.time() - (PENDING_HOURS + 1) * 3600
+    os.utime(kept, (old, old))
+    g = _post(unit, [("c.xlsx", _book(tmp_path, "c.xlsx", [*NAMES[:1], "Khác"]))]).json()
+
+    assert g["files"][0]["needs_confirmation"] and not kept.exists()
+    late = unit.post("/nop", data=f["confirm"], headers=JSON)
+    assert late.status_code == 400 and len(_names(engine)) == 6
