@@ -1,15 +1,18 @@
-"""Small shared queries: organisations by code (one or many), the root, demo markers."""
+"""Small shared queries: organisations by code (one or many), the root, demo markers, and the one
+comment query (comment ⨝ submission ⨝ organisation ⟕ disposition) the feedback code extends."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from models.bulk import select_in
 from models.enums import OrgKind, OrgStatus
+from models.feedback import Comment, Disposition, Submission
 from models.org import Organisation
 from models.records import AppMeta
 
@@ -88,6 +91,13 @@ def find_root(session: Session) -> OrgRef:
     return org_ref(row)
 
 
+def parent_code(session: Session, *, org: OrgRef) -> str | None:
+    """The code of an organisation's parent (None for a root)."""
+    if org.parent_id is None:
+        return None
+    return session.scalar(select(Organisation.code).where(Organisation.id == org.parent_id))
+
+
 def resolve_scope(session: Session, *, code: str | None) -> OrgRef:
     """`--org CODE`, else the root."""
     return find_root(session) if code is None else find_org(session, code=code)
@@ -120,3 +130,28 @@ def child_members(session: Session, *, parent_id: int) -> list[tuple[str, str, i
         ).where(Organisation.parent_id == parent_id, Organisation.status == OrgStatus.ACTIVE)
     ).all()
     return sorted((str(code), str(name), int(members)) for code, name, members in rows)
+
+
+def comment_select(
+    *columns: Any, answers: bool = True, every_submission: bool = False
+) -> Select[Any]:
+    """The one comment query: `columns` over comment ⨝ submission ⨝ organisation ⟕ disposition
+    (a comment has at most one disposition); callers add their filters, joins and order.
+    `answers=False` leaves the disposition out (a query that reads none of it);
+    `every_submission=True` starts from the submissions, the comments outer-joined, so a
+    submission without comments keeps its row (per-submission counts)."""
+    if every_submission:
+        stmt = (
+            select(*columns)
+            .select_from(Submission)
+            .join(Organisation, Organisation.id == Submission.org_id)
+            .outerjoin(Comment, Comment.submission_id == Submission.id)
+        )
+    else:
+        stmt = (
+            select(*columns)
+            .select_from(Comment)
+            .join(Submission, Submission.id == Comment.submission_id)
+            .join(Organisation, Organisation.id == Submission.org_id)
+        )
+    return stmt.outerjoin(Disposition, Disposition.comment_id == Comment.id) if answers else stmt

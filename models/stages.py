@@ -9,6 +9,7 @@ judged as of its held date), read from its congress row of the term joined in th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Unpack
 
@@ -35,6 +36,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from models.enums import (
     CommentKind,
     Gender,
+    OrgKind,
     OrgStatus,
     PartyRole,
     Presence,
@@ -46,6 +48,7 @@ from models.inspection import Inspection, Remedy
 from models.org import Congress, Organisation
 from models.personnel import Candidate, CandidateStep
 from models.plan import MilestoneOverride
+from models.queries import comment_select
 from models.targets import YearFigures
 from models.training import Attendance, SessionRole, TrainingSession
 from models.tree import at_or_under
@@ -134,12 +137,15 @@ def _step_of(key: Any) -> Any:
     return func.coalesce(cast(func.substr(key, 11, 1), Integer), 0)
 
 
-def _current_steps(*, scope_path: str, as_of: date, term: str) -> Any:
+def _current_steps(
+    *, scope_path: str, as_of: date, term: str, categories: tuple[Any, ...] = ()
+) -> Any:
     """Each active candidate in scope with its unit and its latest step dated on or before
     its unit's cutoff, as a step_key `k` (NULL for none): one pass from the scope's
-    organisations (and their congress rows) through candidate (org_id, active) to
+    organisations (and their congress rows of the term) through candidate (org_id, active) to
     candidate_step (candidate_id, passed_on, step), both covering indexes (migration 0013);
-    a CTE."""
+    a CTE. `categories`: further columns of the candidate (labelled; they may read the unit's
+    congress row)."""
     latest = (
         select(func.max(step_key(CandidateStep.passed_on, CandidateStep.step)))
         .where(
@@ -154,6 +160,7 @@ def _current_steps(*, scope_path: str, as_of: date, term: str) -> Any:
             Candidate.id.label("candidate_id"),
             Candidate.org_id.label("org_id"),
             latest.label("k"),
+            *categories,
         )
         .select_from(_units(term).join(Candidate, Candidate.org_id == Organisation.id))
         .where(at_or_under(scope_path), Candidate.active.is_(True))
@@ -173,15 +180,62 @@ def personnel_query(*, scope_path: str, as_of: date, term: str) -> AnySelect:
     ).group_by(cur.c.org_id)
 
 
-def candidates_query(*, scope_path: str, as_of: date, term: str) -> CompoundSelect[Any]:
-    """The personnel rule's inputs in one statement, each active candidate's latest step
-    computed once (a CTE used twice), as of its unit's cutoff. Rows with `step` NULL: per
-    unit, its active candidates counted and their steps as of the cutoff summed. Rows with a `step`: one per active
-    candidate — its step as of the date (0 when none), the date of that step (ISO text on both
-    databases; for step 5 the day it passed), its birth date and category flags. Step-5 rows
-    are the passed candidates, the others the pipeline (decision support's feasibility)."""
-    cur = _current_steps(scope_path=scope_path, as_of=as_of, term=term)
-    step = _step_of(cur.c.k)
+class date_number(FunctionElement[int]):
+    """A date as the integer YYYYMMDD (NULL for NULL): completed years between two dates are
+    their numbers' difference floor-divided by 10000."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(date_number)  # SQLite (a DATE is its ISO text), and str(statement)
+def _date_number_sqlite(element: date_number, compiler: Any, **kw: Any) -> str:
+    (on,) = list(element.clauses)
+    return f"CAST(REPLACE({compiler.process(on, **kw)}, '-', '') AS INTEGER)"
+
+
+@compiles(date_number, "postgresql")
+def _date_number_postgresql(element: date_number, compiler: Any, **kw: Any) -> str:
+    (on,) = list(element.clauses)
+    return f"CAST(to_char({compiler.process(on, **kw)}, 'YYYYMMDD') AS INTEGER)"
+
+
+def _number(day: date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+@dataclass(frozen=True)
+class AgeReference:
+    """The date a unit's ages are taken on, by its kind: the plan's age reference date of its
+    level, else its congress date of the term (planned, else the plan's default for its level;
+    none: nobody counts as under 40)."""
+
+    term: str
+    reference: dict[OrgKind, date | None]
+    default_congress: dict[OrgKind, date | None]
+
+
+def _under_40(age: AgeReference) -> Any:
+    """1 when the candidate is under 40 in completed years on the unit's age reference date."""
+    defaults = [(Organisation.kind == k, _number(d)) for k, d in age.default_congress.items() if d]
+    congress = date_number(Congress.planned_date)
+    fallback = func.coalesce(congress, case(*defaults, else_=None)) if defaults else congress
+    refs = [(Organisation.kind == k, _number(d)) for k, d in age.reference.items() if d]
+    ref = case(*refs, else_=fallback) if refs else fallback
+    return _flag(date_number(Candidate.birth_date) > ref - 400000)
+
+
+CATEGORY_FLAGS = ("nu", "duoi_40", "lan_dau", "dan_toc_thieu_so", "tren_dai_hoc")
+
+
+def candidates_query(*, scope_path: str, as_of: date, age: AgeReference) -> CompoundSelect[Any]:
+    """The personnel rule's inputs in one statement, each active candidate's latest step and
+    structure categories computed once (a CTE used twice), as of the unit's cutoff, aggregated in
+    the database. Rows
+    with `passed_on` NULL: one per unit — its active candidates counted, their steps as of the
+    date summed, and its pipeline (candidates at steps 0–4) counted per category (`pipe_…`).
+    Rows with a `passed_on`: one per unit and day a candidate passed step 5 (ISO text on both
+    databases) — how many passed that day (`n`) and how many of them in each category."""
     postgrad = or_(
         *[
             func.substr(col, 1, len(prefix)) == prefix
@@ -189,35 +243,45 @@ def candidates_query(*, scope_path: str, as_of: date, term: str) -> CompoundSele
             for prefix in POSTGRADUATE_PREFIXES
         ]
     )
+    flags = {
+        "nu": _flag(Candidate.gender == Gender.NU),
+        "duoi_40": _under_40(age),
+        "lan_dau": _flag(Candidate.reelection == Reelection.LAN_DAU),
+        "dan_toc_thieu_so": _flag(func.lower(func.trim(Candidate.ethnicity)) != "kinh"),
+        "tren_dai_hoc": _flag(postgrad),
+    }
+    cur = _current_steps(
+        scope_path=scope_path,
+        as_of=as_of,
+        categories=tuple(flag.label(name) for name, flag in flags.items()),
+        term=age.term,
+    )
+    step = _step_of(cur.c.k)
+    pipeline = step < 5
     per_unit = select(
         cur.c.org_id.label("id"),
         func.count().label("candidates"),
         func.sum(step).label("step_sum"),
+        *(func.sum(case((pipeline, cur.c[f]), else_=0)).label(f"pipe_{f}") for f in flags),
         null().label("passed_on"),
-        cast(null(), Integer).label("step"),
-        cast(null(), Date).label("birth_date"),
-        *(cast(null(), Integer).label(f) for f in PASSED_FLAGS),
+        cast(null(), Integer).label("n"),
+        *(cast(null(), Integer).label(f) for f in flags),
     ).group_by(cur.c.org_id)
+    day = func.substr(cur.c.k, 1, 10)
     passed = (
         select(
             cur.c.org_id,
             literal(0),
             literal(0),
-            func.substr(cur.c.k, 1, 10),
-            step,
-            Candidate.birth_date,
-            _flag(Candidate.gender == Gender.NU),
-            _flag(Candidate.reelection == Reelection.LAN_DAU),
-            _flag(func.lower(func.trim(Candidate.ethnicity)) != "kinh"),
-            _flag(postgrad),
+            *(literal(0) for _ in flags),
+            day,
+            func.count(),
+            *(func.sum(cur.c[f]) for f in flags),
         )
-        .select_from(cur)
-        .join(Candidate, Candidate.id == cur.c.candidate_id)
+        .where(step == 5)
+        .group_by(cur.c.org_id, day)
     )
     return union_all(per_unit, passed)
-
-
-PASSED_FLAGS = ("nu", "lan_dau", "dan_toc_thieu_so", "tren_dai_hoc")
 
 
 def inspections_query(*, scope_path: str, as_of: date, term: str) -> AnySelect:
@@ -266,20 +330,16 @@ def feedback_query(*, scope_path: str, as_of: date, term: str, draft_id: int) ->
     """Per unit: its submission dated by its cutoff, and its comments needing a disposition."""
     needs = Comment.kind != CommentKind.THONG_NHAT
     return (
-        select(
+        comment_select(
             Submission.org_id.label("id"),
             Submission.submitted_on,
             func.count(case((needs, Comment.id), else_=None)).label("comments"),
             func.count(
                 case((and_(needs, Disposition.id.is_not(None)), Comment.id), else_=None)
             ).label("answered"),
+            every_submission=True,
         )
-        .select_from(
-            _units(term)
-            .join(Submission, Submission.org_id == Organisation.id)
-            .outerjoin(Comment, Comment.submission_id == Submission.id)
-            .outerjoin(Disposition, Disposition.comment_id == Comment.id)
-        )
+        .outerjoin(Congress, congress_of(Organisation.id, term))
         .where(
             at_or_under(scope_path),
             Submission.draft_id == draft_id,
@@ -294,8 +354,7 @@ TRAINING_ROLES = (PartyRole.BI_THU, PartyRole.PHO_BI_THU, PartyRole.CAP_UY_VIEN)
 
 def course_roles_query(*, as_of: date) -> AnySelect:
     """Each course's required roles: the union over its sessions' `Bắt buộc đối với`, over the
-    sessions dated by as_of (session dates are among the facts as_of filters), with the first
-    such session's date: a unit whose cutoff is earlier owes the pairs required by then."""
+    sessions dated by as_of (session dates are among the facts as_of filters)."""
     return (
         select(
             TrainingSession.course_id,
@@ -330,6 +389,34 @@ def attendance_query(*, scope_path: str, as_of: date, term: str) -> AnySelect:
             TrainingSession.held_on <= cutoff(as_of),
         )
         .group_by(Attendance.org_id, TrainingSession.course_id, Attendance.role)
+    )
+
+
+def training_query(*, scope_path: str, as_of: date, term: str) -> AnySelect:
+    """Per (unit, role): how many of the courses requiring the role by the unit's cutoff the
+    role attended (`satisfied`), and the latest first attendance after its course began
+    requiring the role (`last_first`, NULL when none was late): the attendance grouped in the
+    database twice."""
+    first = attendance_query(scope_path=scope_path, as_of=as_of, term=term).subquery()
+    roles = course_roles_query(as_of=as_of).subquery()
+    late = case((first.c.first_on > roles.c.required_from, first.c.first_on), else_=None)
+    return (
+        select(
+            first.c.id,
+            first.c.role,
+            func.count().label("satisfied"),
+            func.max(late).label("last_first"),
+        )
+        .outerjoin(Congress, congress_of(first.c.id, term))
+        .join(
+            roles,
+            and_(
+                roles.c.course_id == first.c.course_id,
+                roles.c.role == first.c.role,
+                roles.c.required_from <= cutoff(as_of),
+            ),
+        )
+        .group_by(first.c.id, first.c.role)
     )
 
 

@@ -36,6 +36,16 @@ settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 PG_URL = os.environ.get("DAIHOI_TEST_DATABASE_URL")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Children get the environment os.environ describes. GNU readline (which pytest imports)
+    puts the terminal's LINES and COLUMNS into the C environment but not into os.environ, so
+    a process started from here (an xdist worker) would see COLUMNS=80, and Rich's console
+    (flows.cli.common, made at import) would keep 80 columns whatever a test sets."""
+    for key in ("COLUMNS", "LINES"):
+        if key not in os.environ:
+            os.unsetenv(key)
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Run tests marked `db` on PostgreSQL too, when DAIHOI_TEST_DATABASE_URL is set."""
     if "backend" in metafunc.fixturenames:

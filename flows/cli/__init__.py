@@ -37,7 +37,14 @@ class DaihoiGroup(TyperGroup):
     """The root command: the framework's usage errors become one Vietnamese line (exit 2).
 
     The command runs with click's standalone mode off, so click's own errors reach us instead
-    of its English boxes; exceptions of our own pass through to `main` (and to test runners)."""
+    of its English boxes; exceptions of our own pass through to `main` (and to test runners).
+    Every command of the tree gets the Vietnamese help page (flows.cli.help)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from flows.cli.help import vietnamese
+
+        vietnamese(self)
 
     def main(
         self,

@@ -49,7 +49,9 @@ ERRORS = {
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    """The API, or a script asking for JSON (`POST /nop` with `Accept: application/json`)."""
+    accept = request.headers.get("accept", "")
+    return request.url.path.startswith("/api/") or accept.startswith("application/json")
 
 
 def _not_logged_in(request: Request, exc: Exception) -> Response:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import parse_qsl
 
 from python_multipart import MultipartParser
 from python_multipart.multipart import parse_options_header
@@ -160,6 +161,22 @@ class _Reader:
             self._out = None
 
 
+async def _plain_fields(request: Request) -> Received:
+    """A url-encoded body (fields only), at most MAX_FIELDS fields of MAX_FIELD_BYTES."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > MAX_FIELDS * MAX_FIELD_BYTES:
+            raise TooLarge("Nội dung gửi lên quá lớn.")
+    pairs = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+    if len(pairs) > MAX_FIELDS:
+        raise TooLarge("Yêu cầu có quá nhiều trường.")
+    received = Received()
+    for name, value in pairs:
+        received.fields.setdefault(name, []).append(value)
+    return received
+
+
 async def receive_files(
     request: Request, folder: Path, *, file_field: str, max_files: int, max_file_bytes: int
 ) -> Received:
@@ -167,6 +184,8 @@ async def receive_files(
     chunk. TooLarge as soon as a limit is passed (the rest is never read); BadForm when the body
     is not multipart/form-data."""
     content_type, params = parse_options_header(request.headers.get("content-type", ""))
+    if content_type == b"application/x-www-form-urlencoded":
+        return await _plain_fields(request)  # a confirmation without files, say
     boundary = params.get(b"boundary")
     if content_type != b"multipart/form-data" or not boundary:
         raise BadForm("Yêu cầu phải là một biểu mẫu gửi tệp (multipart/form-data).")

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openpyxl.utils import get_column_letter
 from sqlalchemy import Engine, select
 
 from models.db import read_session, write_session
@@ -312,7 +313,7 @@ def test_generated_dispositions_round_trip_export_import_export(
     previous = {r[COL["Mã ý kiến"]]: r for r in before}
 
     def shown(cid: int) -> tuple[Any, ...]:
-        return tuple(previous[cid][COL[c]] for c in LABELS[7:])
+        return tuple(previous[cid][COL[c]] for c in LABELS[7:10])
 
     changes: dict[int, dict[str, Any]] = {}
     seen: set[str] = set()
@@ -322,7 +323,7 @@ def test_generated_dispositions_round_trip_export_import_export(
         if key in answer_of:
             # The answer on its first row (or on every row); the group's other rows blank.
             carrier = spread or key not in seen
-            row |= dict(zip(LABELS[7:], answer_of[key] if carrier else (None,) * 3, strict=True))
+            row |= dict(zip(LABELS[7:10], answer_of[key] if carrier else (None,) * 3, strict=True))
         seen.add(key)
         changes[cid] = row
     filled = fill(tmp_path / "before.xlsx", tmp_path / "filled.xlsx", changes)
@@ -335,7 +336,7 @@ def test_generated_dispositions_round_trip_export_import_export(
         members = {c for c in ids if norm_key(group[c]) == key}
         units = {previous[c][COL["Đơn vị"]] for c in members}
         assert after[cid][COL["Số đơn vị"]] == len(units)
-        got = tuple(after[cid][COL[c]] for c in LABELS[7:])
+        got = tuple(after[cid][COL[c]] for c in LABELS[7:10])
         # A group left alone: the one answer its rows show reaches its blank rows; rows
         # showing different answers (groups merged by relabelling) keep their own.
         agreed = {shown(c) for c in members} - {(None, None, None)}
@@ -367,3 +368,81 @@ def test_export_tiep_thu_without_a_draft_says_so(engine: Engine, tmp_path: Path)
     code, text = run_cli("export", "tiep-thu", "--out", str(tmp_path / "t.xlsx"))
     assert code == 1
     assert "Chưa có dự thảo Báo cáo chính trị" in text
+
+
+def _accept_label(engine: Engine, ids: list[int], label: str) -> None:
+    """What accepting a suggestion stores: one team label on the comments of its groups."""
+    with write_session(engine) as s:
+        for c in s.scalars(select(Comment).where(Comment.id.in_(ids))):
+            c.group_label = label
+
+
+def _labels(engine: Engine, ids: list[int]) -> dict[int, str | None]:
+    with read_session(engine) as s:
+        rows = s.execute(select(Comment.id, Comment.group_label).where(Comment.id.in_(ids)))
+        return {r.id: r.group_label for r in rows}
+
+
+def _without_column(path: Path, label: str) -> Path:
+    """The sheet as exported before it carried the column `label`."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[SHEET]
+    ws.delete_cols(COL[label] + 1)
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("old_format", [False, True], ids=["hidden-column", "no-hidden-column"])
+def test_a_sheet_exported_before_an_acceptance_keeps_the_accepted_label(
+    engine: Engine, setup: dict[str, int], tmp_path: Path, old_format: bool
+) -> None:
+    exported = tmp_path / "tt.xlsx"
+    export(engine, exported)  # before the team accepted anything: default groups
+    merged = [setup["Bổ sung số liệu chuyển đổi số"], setup["+Sửa câu đầu"]]
+    _accept_label(engine, merged, "Số liệu chuyển đổi số")
+    filled = fill(
+        exported,
+        tmp_path / "filled.xlsx",
+        {merged[1]: {"Hình thức xử lý": "Tiếp thu", "Người xử lý": "Tổ biên tập"}},
+    )
+    if old_format:
+        _without_column(filled, "Nhóm khi xuất")
+    outcome = run_import(filled, "DU")
+    assert outcome.accepted, messages(outcome)
+    assert _labels(engine, merged) == dict.fromkeys(merged, "Số liệu chuyển đổi số")
+    with read_session(engine) as s:
+        answered = s.scalars(select(Disposition.comment_id)).all()
+    assert merged[1] in answered  # the sheet's answer is stored all the same
+
+
+@pytest.mark.parametrize("old_format", [False, True], ids=["hidden-column", "no-hidden-column"])
+def test_a_row_that_edits_its_group_changes_an_accepted_label(
+    engine: Engine, setup: dict[str, int], tmp_path: Path, old_format: bool
+) -> None:
+    exported = tmp_path / "tt.xlsx"
+    export(engine, exported)
+    cid = setup["+Sửa câu đầu"]
+    _accept_label(engine, [cid], "Số liệu chuyển đổi số")
+    filled = fill(exported, tmp_path / "filled.xlsx", {cid: {"Nhóm": "Câu đầu mục I.1"}})
+    if old_format:
+        _without_column(filled, "Nhóm khi xuất")
+    outcome = run_import(filled, "DU")
+    assert outcome.accepted, messages(outcome)
+    assert _labels(engine, [cid]) == {cid: "Câu đầu mục I.1"}
+
+
+def test_a_sheet_exported_after_an_acceptance_keeps_a_later_one(
+    engine: Engine, setup: dict[str, int], tmp_path: Path
+) -> None:
+    cid = setup["+Sửa câu đầu"]
+    _accept_label(engine, [cid], "Nhóm A")
+    exported = tmp_path / "tt.xlsx"
+    rows = export(engine, exported)
+    assert {r[COL["Nhóm"]] for r in rows if r[0] == cid} == {"Nhóm A"}
+    assert {r[COL["Nhóm khi xuất"]] for r in rows if r[0] == cid} == {"Nhóm A"}
+    hidden = openpyxl.load_workbook(exported)[SHEET].column_dimensions
+    assert hidden[get_column_letter(COL["Nhóm khi xuất"] + 1)].hidden
+    _accept_label(engine, [cid], "Nhóm B")
+    outcome = run_import(fill(exported, tmp_path / "filled.xlsx", {}), "DU")
+    assert outcome.accepted, messages(outcome)
+    assert _labels(engine, [cid]) == {cid: "Nhóm B"}

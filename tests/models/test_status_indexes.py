@@ -29,10 +29,12 @@ def test_migrated_database_has_the_status_covering_indexes(engine: Engine) -> No
 def test_sqlite_reads_candidate_steps_from_the_covering_index(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         pytest.skip("SQLite's query plan")
-    stmt = q.candidates_query(scope_path="1/", as_of=date(2025, 3, 15), term="2025-2030").compile(
+    age = q.AgeReference(term="2025-2030", reference={}, default_congress={})
+    stmt = q.candidates_query(scope_path="1/", as_of=date(2025, 3, 15), age=age).compile(
         dialect=engine.dialect, compile_kwargs={"literal_binds": True}
     )
     with engine.connect() as conn:
         plan = [r[3] for r in conn.execute(text(f"EXPLAIN QUERY PLAN {stmt}"))]
     assert any("COVERING INDEX ix_candidate_step_candidate_passed" in p for p in plan), plan
-    assert any("COVERING INDEX ix_candidate_org_active" in p for p in plan), plan
+    # The candidates' own columns (the structure categories) are read from the table itself.
+    assert any("INDEX ix_candidate_org_active" in p for p in plan), plan

@@ -13,6 +13,7 @@ from models.db import write_session
 from tests.helpers.cli import run_cli
 from tests.helpers.documents import body_text, table_rows
 from tests.helpers.reports_tree import AS_OF, LEAF, build_tree
+from tests.helpers.status import root_only, status
 
 pytestmark = pytest.mark.db
 DAY = AS_OF.isoformat()
@@ -35,7 +36,8 @@ def test_status_of_a_leaf_shows_its_own_figures_as_its_one_row(tree: dict[str, i
     assert [u["code"] for u in doc["units"]] == [LEAF[0]]
     row = doc["units"][0]
     assert row["stages"] == doc["self"]["stages"]
-    assert row["parent"] is None and row["depth"] == 0  # the scope itself, at its own depth
+    # The scope itself, at its own depth, under its real parent (DESIGN's "parent": a code).
+    assert row["parent"] == "ROOT" and row["depth"] == 0
     personnel = doc["stages"]["personnel"]
     assert personnel["units"] == 1 and personnel["applicable"] == 1
     assert personnel["overdue"] == int(doc["self"]["stages"]["personnel"]["state"] == "overdue")
@@ -43,6 +45,13 @@ def test_status_of_a_leaf_shows_its_own_figures_as_its_one_row(tree: dict[str, i
     code, text = _status()
     assert code == 0, text
     assert LEAF[0] in text and " 1/1 " in text and " 0/0 " not in text
+
+
+def test_a_registry_of_its_root_alone_gives_the_roots_row_no_parent(engine: Engine) -> None:
+    with write_session(engine) as session:
+        root_only(session)
+    doc = status(AS_OF)  # schema-valid
+    assert [(u["code"], u["parent"], u["depth"]) for u in doc["units"]] == [("DU", None, 0)]
 
 
 def test_progress_report_of_a_leaf_counts_it_tables_it_and_lists_it_overdue(

@@ -154,7 +154,7 @@ def test_a_unit_sending_another_units_file_is_refused_and_nothing_changes(
 
     assert f["state"] == "rejected"
     assert "CB-B" in f["errors"][0]["message"] and "DB-A" in f["errors"][0]["message"]
-    assert outside.status_code == 404
+    assert outside.status_code == 404 and "error" in outside.json()  # JSON to a JSON client
     assert inside["state"] == "rejected"  # the sender stays the account's own unit
     assert counts() == before
 
@@ -322,4 +322,46 @@ def test_the_413_comes_before_the_rest_of_the_body_is_read(
 
     assert sent[0]["status"] == 413
     assert read < 10  # 4 KB a file: the parser stops at the fifth kilobyte of a 100 KB body
+    assert _records(engine) == 0
+
+
+def test_the_plain_form_post_answers_a_page_and_htmx_gets_only_the_results_escaped(
+    client_for: Callable[[str], TestClient], engine: Engine, tmp_path: Path
+) -> None:
+    unit = client_for("don-vi")
+    good = _book(tmp_path, "a.xlsx", _people(NAMES[:2]), org="DB-A")
+    bad = _book(tmp_path, "b.xlsx", [person(**{"Ngày sinh": "31/02/1970"})], org="DB-A")
+
+    page = _post(unit, [("C:\\fakepath\\<b>tốt.xlsx", good)], as_json=False)
+    fragment = unit.post(
+        "/nop",
+        files=[("files", ("<img src=x onerror=alert(1)>.xlsx", bad, XLSX))],
+        headers={"HX-Request": "true"},
+    )
+
+    assert page.status_code == 200 and "<html" in page.text
+    assert (
+        "Đã nhận" in page.text and "&lt;b&gt;tốt.xlsx" in page.text and "fakepath" not in page.text
+    )
+    assert 'src="/static/upload.js"' in page.text and 'id="nop-files"' in page.text
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert 'id="ket-qua"' in fragment.text and "Bị từ chối" in fragment.text
+    assert (
+        "&lt;img src=x onerror=alert(1)&gt;" in fragment.text and "<img src=x" not in fragment.text
+    )
+    assert "31/02/1970" in fragment.text and "/loi.xlsx" in fragment.text
+
+
+def test_an_upload_without_a_file_or_from_another_site_is_refused(
+    client_for: Callable[[str], TestClient], engine: Engine
+) -> None:
+    unit = client_for("don-vi")
+    empty = unit.post("/nop", files=[("files", ("", b"", XLSX))], headers=JSON)
+    cross = unit.post(
+        "/nop",
+        files=[("files", ("a.xlsx", b"PK", XLSX))],
+        headers={"Origin": "http://evil.example"},
+    )
+    assert empty.status_code == 400 and "Chưa chọn tệp" in empty.json()["error"]
+    assert cross.status_code == 403
     assert _records(engine) == 0

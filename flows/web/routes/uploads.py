@@ -13,15 +13,19 @@ least five) is not imported (`import_file` stops it, as the CLI without `--yes`)
 are kept under `$DAIHOI_HOME/intake/cho-xac-nhan/<sender>/<sha256>/`, and the answer shows the
 figures with a form that POSTs `xac_nhan=<sha256>` (and the `org`) back to `/nop`: the kept
 file is then imported with confirmation and forgotten. A script may instead re-send the file
-with `confirm=1` (the CLI's `--yes`). In JSON such a file is `"state": "rejected"` with one
-error saying so, `"needs_confirmation": true`, its `"changes"` and `"confirm"`: the fields
-to POST back."""
+with `confirm=1` (the CLI's `--yes`). A kept file not confirmed within PENDING_HOURS is
+forgotten. In JSON such a file is `"state": "rejected"` with one error saying so,
+`"needs_confirmation": true`, its `"changes"` and `"confirm"`: the fields to POST back.
+
+An account's unit sees the files whose sender lies in its subtree; a file refused before a
+sender was known (none named, `_meta` unreadable) is seen by the office only."""
 
 from __future__ import annotations
 
 import re
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -56,6 +60,7 @@ UPLOAD_PATH = "/nop"
 FILE_FIELD = "files"
 PER_PAGE = 50  # register rows a page shows
 SHA = re.compile(r"^[0-9a-f]{64}$")
+PENDING_HOURS = 24  # a file waiting for confirmation is kept this long
 
 Uploader = Annotated[Access, Depends(allow("upload"))]
 Office = Annotated[Access, Depends(allow("undo"))]
@@ -75,9 +80,13 @@ def _error_dir(sha256: str) -> Path:
     return get_settings().home / "intake" / "loi" / sha256[:2] / sha256
 
 
+def _pending_root() -> Path:
+    return get_settings().home / "intake" / "cho-xac-nhan"
+
+
 def _pending_dir(sender: str, sha256: str) -> Path:
     """Where a file waiting for confirmation is kept, by its sender and bytes."""
-    return get_settings().home / "intake" / "cho-xac-nhan" / sender / sha256
+    return _pending_root() / sender / sha256
 
 
 @dataclass
@@ -143,10 +152,18 @@ def _import(request: Request, upload: Upload, opts: ImportOptions) -> FileOutcom
     return import_file(upload.path, opts, engine=engine_of(request))
 
 
+def _prune_pending(now: float) -> None:
+    """Forget files left waiting for confirmation longer than PENDING_HOURS."""
+    for folder in _pending_root().glob("*/*"):
+        if now - folder.stat().st_mtime > PENDING_HOURS * 3600:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def _keep_for_confirmation(upload: Upload, outcome: FileOutcome, sender: str | None) -> str | None:
     who = sender or outcome.sender
     if not outcome.needs_confirmation or who is None:
         return None
+    _prune_pending(time.time())
     folder = _pending_dir(who, outcome.sha256)
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(upload.path, folder / upload.name)

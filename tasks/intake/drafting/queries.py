@@ -15,7 +15,7 @@ from models.bulk import chunked
 from models.enums import CommentKind, DispositionAction
 from models.feedback import Comment, Disposition, DraftSection, Submission
 from models.org import Organisation
-from models.queries import OrgRef
+from models.queries import OrgRef, comment_select
 from models.tree import at_or_under
 from tasks.intake.exports.tiep_thu import default_group, group_key
 
@@ -88,26 +88,21 @@ def draft_sections(session: Session, *, draft_id: int) -> list[SectionRef]:
 
 
 def _columns() -> Any:
-    return (
-        select(
-            Comment.id,
-            Comment.section_id,
-            Comment.section_number,
-            Comment.kind,
-            Comment.text,
-            Comment.text_key,
-            Comment.group_label,
-            Organisation.id,
-            Organisation.code,
-            Organisation.name,
-            Disposition.id,
-            Disposition.action,
-            Disposition.text,
-            Disposition.handler,
-        )
-        .join(Submission, Submission.id == Comment.submission_id)
-        .join(Organisation, Organisation.id == Submission.org_id)
-        .outerjoin(Disposition, Disposition.comment_id == Comment.id)
+    return comment_select(
+        Comment.id,
+        Comment.section_id,
+        Comment.section_number,
+        Comment.kind,
+        Comment.text,
+        Comment.text_key,
+        Comment.group_label,
+        Organisation.id,
+        Organisation.code,
+        Organisation.name,
+        Disposition.id,
+        Disposition.action,
+        Disposition.text,
+        Disposition.handler,
     )
 
 
@@ -142,16 +137,15 @@ def section_texts(
 ) -> dict[int, list[TextRef]]:
     """section id → its comments needing an answer (id order): only what the rule reads."""
     rows = session.execute(
-        select(
+        comment_select(
             Comment.id,
             Comment.section_id,
             Comment.section_number,
             Comment.text,
             Comment.text_key,
             Comment.group_label,
+            answers=False,
         )
-        .join(Submission, Submission.id == Comment.submission_id)
-        .join(Organisation, Organisation.id == Submission.org_id)
         .where(
             Submission.draft_id == draft_id,
             Comment.kind != CommentKind.THONG_NHAT,
@@ -208,15 +202,14 @@ def section_fingerprints(
     """section id → (count, sum of ids, last id, last change) of the scope's comments needing
     an answer there: it moves whenever a comment of the section is added, removed or edited."""
     rows = session.execute(
-        select(
+        comment_select(
             Comment.section_id,
             func.count(Comment.id),
             func.sum(Comment.id),
             func.max(Comment.id),
             func.max(Comment.updated_at),
+            answers=False,
         )
-        .join(Submission, Submission.id == Comment.submission_id)
-        .join(Organisation, Organisation.id == Submission.org_id)
         .where(
             Submission.draft_id == draft_id,
             Comment.kind != CommentKind.THONG_NHAT,

@@ -12,13 +12,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.enums import CommentKind, DispositionAction
 from models.feedback import Comment, Disposition, DraftSection, Submission
 from models.org import Organisation
-from models.queries import OrgRef
+from models.queries import OrgRef, comment_select
 from models.tree import at_or_under
 from tasks.core.errors import UserError
 from tasks.core.text import norm_key
@@ -39,7 +38,11 @@ COLUMNS = (
     ("Hình thức xử lý", 20),
     ("Nội dung tiếp thu, giải trình", 60),
     ("Người xử lý", 20),
+    # Hidden: the group as exported, so that an import tells a `Nhóm` the team edited from one
+    # this sheet merely shows (a label accepted after the export is not undone by it).
+    ("Nhóm khi xuất", 16),
 )
+HIDDEN_COLUMNS = ("Nhóm khi xuất",)
 # Cells Excel (or a later edit in Excel) would evaluate; FORMS/RELIABILITY E4. Tab and CR too (OWASP).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -72,6 +75,7 @@ class TiepThuRow:
             self.action,
             self.answer,
             self.handler,
+            self.group,
         )
 
 
@@ -99,7 +103,7 @@ def draft_for_scope(session: Session, *, scope: OrgRef) -> DraftRef:
 def tiep_thu_rows(session: Session, *, scope: OrgRef, draft_id: int) -> list[TiepThuRow]:
     """Comments from the scope's subtree needing a disposition, in the draft's section order."""
     rows = session.execute(
-        select(
+        comment_select(
             Comment.id,
             Comment.section_number,
             Comment.kind,
@@ -113,10 +117,7 @@ def tiep_thu_rows(session: Session, *, scope: OrgRef, draft_id: int) -> list[Tie
             Disposition.text.label("answer"),
             Disposition.handler,
         )
-        .join(Submission, Submission.id == Comment.submission_id)
-        .join(Organisation, Organisation.id == Submission.org_id)
         .outerjoin(DraftSection, DraftSection.id == Comment.section_id)
-        .outerjoin(Disposition, Disposition.comment_id == Comment.id)
         .where(
             Submission.draft_id == draft_id,
             Comment.kind != CommentKind.THONG_NHAT,
@@ -174,6 +175,7 @@ def write_tiep_thu(rows: Sequence[TiepThuRow], path: Path, *, title: str, org_co
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         ws.column_dimensions[get_column_letter(col)].width = width
+        ws.column_dimensions[get_column_letter(col)].hidden = label in HIDDEN_COLUMNS
     wrap = Alignment(wrap_text=True, vertical="top")
     for i, row in enumerate(rows, start=header_row + 1):
         for col, value in enumerate(row.values(), start=1):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from models.bulk import delete_rows, insert_rows, update_rows
 from models.enums import AuditAction, CommentKind, DispositionAction
 from models.feedback import Comment, Disposition, Submission
-from models.queries import OrgRef
+from models.queries import OrgRef, comment_select
 from tasks.core.audit import AuditRow, record_audit
 from tasks.core.text import nfc, norm_key
 from tasks.intake.draft.parse import section_key
@@ -207,7 +207,7 @@ def _replace_comments(
 ) -> tuple[dict[str, int], list[Issue]]:
     """Keep comments whose (Mục, Loại, normalised text) are unchanged; replace the others."""
     existing = session.execute(
-        select(
+        comment_select(
             Comment.id,
             Comment.section_number,
             Comment.kind,
@@ -218,7 +218,6 @@ def _replace_comments(
             Disposition.text.label("answer"),
             Disposition.handler,
         )
-        .outerjoin(Disposition, Disposition.comment_id == Comment.id)
         .where(Comment.submission_id == submission_id)
         .order_by(Comment.id)
     ).all()

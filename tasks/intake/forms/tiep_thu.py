@@ -10,13 +10,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.bulk import select_in, update_rows, upsert
 from models.enums import AuditAction, CommentKind, DispositionAction
 from models.feedback import Comment, Disposition, Submission
 from models.org import Organisation
+from models.queries import comment_select
 from tasks.core.audit import AuditRow, record_audit
 from tasks.intake.draft.store import current_draft, draft_for_unit
 from tasks.intake.exports.tiep_thu import default_group, group_key
@@ -44,24 +44,19 @@ class Answer:
 
 
 def _comments(session: Session, ids: list[int]) -> dict[int, Any]:
-    stmt = (
-        select(
-            Comment.id,
-            Comment.section_number,
-            Comment.kind,
-            Comment.text_key,
-            Comment.group_label,
-            Submission.draft_id,
-            Organisation.id.label("org_id"),
-            Organisation.path,
-            Disposition.id.label("disposition_id"),
-            Disposition.action,
-            Disposition.text.label("answer"),
-            Disposition.handler,
-        )
-        .join(Submission, Submission.id == Comment.submission_id)
-        .join(Organisation, Organisation.id == Submission.org_id)
-        .outerjoin(Disposition, Disposition.comment_id == Comment.id)
+    stmt = comment_select(
+        Comment.id,
+        Comment.section_number,
+        Comment.kind,
+        Comment.text_key,
+        Comment.group_label,
+        Submission.draft_id,
+        Organisation.id.label("org_id"),
+        Organisation.path,
+        Disposition.id.label("disposition_id"),
+        Disposition.action,
+        Disposition.text.label("answer"),
+        Disposition.handler,
     )
     return {r.id: r for r in select_in(session, stmt, column=Comment.id, values=ids)}
 
@@ -163,10 +158,27 @@ def _answers(
     return answers, issues
 
 
-def _write_groups(session: Session, rows: list[tuple[ParsedRow, Any]]) -> int:
-    """Store the team's group labels; a label equal to the default group is not stored."""
+def _edited_group(row: ParsedRow, comment: Any, *, exported: bool) -> bool:
+    """The row's `Nhóm` is the team's edit, not what the export showed: it differs from the
+    hidden `Nhóm khi xuất` (a sheet without that column: from the comment's default group,
+    the only thing an export wrote for a comment the team had not labelled yet)."""
+    label = row.get("group")
+    if exported:
+        shown = row.get("exported_group")
+    elif comment.group_label is not None and label is not None:
+        shown = default_group(comment.section_number, comment.text_key)
+    else:
+        return True
+    return group_key(label or "") != group_key(shown or "")
+
+
+def _write_groups(session: Session, rows: list[tuple[ParsedRow, Any]], *, exported: bool) -> int:
+    """Store the team's group labels where a row edits its `Nhóm` (a label the team accepted
+    after the sheet was exported stays); a label equal to the default group is not stored."""
     changes = []
     for row, c in rows:
+        if not _edited_group(row, c, exported=exported):
+            continue
         label = row.get("group")
         if label is not None and group_key(label) == group_key(
             default_group(c.section_number, c.text_key)
@@ -274,7 +286,8 @@ def run(session: Session, ctx: ImportContext, parsed: ParsedForm) -> ImportOutco
     if outcome.errors:
         return outcome
     counts = _write_answers(session, ctx, rows, answers)
-    counts["groups"] = _write_groups(session, rows)
+    exported = sheet.header is not None and "exported_group" in sheet.header.columns
+    counts["groups"] = _write_groups(session, rows, exported=exported)
     unanswered = sum(1 for row, c in rows if _group_of(row, c) not in answers)
     counts["unanswered"] = unanswered
     outcome.rows = len(rows)

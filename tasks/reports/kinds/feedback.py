@@ -16,6 +16,7 @@ from models.bulk import chunked
 from models.enums import CommentKind, DispositionAction
 from models.feedback import Comment, Disposition, DraftSection, Submission
 from models.org import Organisation
+from models.queries import comment_select
 from models.tree import at_or_under
 from tasks.core.text import norm_key
 from tasks.reports.planning import Kind, PlannedDocument, Request
@@ -69,7 +70,7 @@ def comments_of(
 ) -> list[CommentRow]:
     """Comments on a draft from the subtree's submissions dated by as_of, with dispositions."""
     rows = session.execute(
-        select(
+        comment_select(
             Submission.org_id,
             Comment.section_id,
             Comment.section_number,
@@ -80,9 +81,6 @@ def comments_of(
             Disposition.action,
             Disposition.text,
         )
-        .join(Submission, Submission.id == Comment.submission_id)
-        .join(Organisation, Organisation.id == Submission.org_id)
-        .outerjoin(Disposition, Disposition.comment_id == Comment.id)
         .where(
             Submission.draft_id == draft_id,
             Submission.submitted_on <= as_of,
