@@ -45,7 +45,9 @@ DATE_COLUMNS = (
     "first_on",
     "required_from",
     "effective_from",
+    "last_first",
 )
+PIPELINE_COLUMNS = tuple(f"pipe_{c}" for c in q.CATEGORY_FLAGS)
 LEVEL_OF_KIND = {k.value: k.level for k in OrgKind}
 LABEL_OF_KIND = {k.value: k.label for k in OrgKind}
 
@@ -58,15 +60,14 @@ class StatusInputs:
     as_of: date
     units: pd.DataFrame
     personnel: pd.DataFrame
-    passed: pd.DataFrame
-    pipeline: pd.DataFrame
+    passed: pd.DataFrame  # per unit and day a candidate passed: how many, per category
     inspections: pd.DataFrame
     draft_id: int | None
     draft_deadline: date | None
     draft_scope_id: int | None
     feedback: pd.DataFrame
     course_roles: pd.DataFrame
-    attendance: pd.DataFrame
+    attendance: pd.DataFrame  # per unit and role: courses attended, the latest late first
     overrides: pd.DataFrame
     year: int | None
     year_figures: pd.DataFrame
@@ -128,29 +129,28 @@ def fetch_inputs(
         if year is not None
         else pd.DataFrame()
     )
-    candidates = _frame(session, q.candidates_query(scope_path=path, as_of=as_of))
-    is_row = candidates["step"].notna()
-    is_passed = is_row & (candidates["step"] == 5)
-    passed = candidates.loc[is_passed, ["id", "passed_on", "birth_date", *q.PASSED_FLAGS]]
-    pipeline = candidates.loc[is_row & ~is_passed, ["id", "birth_date", *q.PASSED_FLAGS]]
-    personnel = candidates.loc[~is_row, ["id", "candidates", "step_sum"]].merge(
-        passed.groupby("id").size().rename("passed"), left_on="id", right_index=True, how="left"
+    age = q.AgeReference(
+        term=get_settings().term,
+        reference={k: plan.age_reference(k.level) for k in OrgKind},
+        default_congress={k: plan.default_congress(k.level) for k in OrgKind},
     )
-    personnel["passed"] = personnel["passed"].fillna(0).astype("int64")
+    candidates = _frame(session, q.candidates_query(scope_path=path, as_of=as_of, age=age))
+    is_day = candidates["passed_on"].notna()
+    passed = candidates.loc[is_day, ["id", "passed_on", "n", *q.CATEGORY_FLAGS]]
+    personnel = candidates.loc[~is_day, ["id", "candidates", "step_sum", *PIPELINE_COLUMNS]]
     return StatusInputs(
         scope=scope,
         as_of=as_of,
         units=units,
         personnel=personnel,
         passed=passed,
-        pipeline=pipeline,
         inspections=_frame(session, q.inspections_query(scope_path=path, as_of=as_of)),
         draft_id=draft_id,
         draft_deadline=draft.deadline if draft else None,
         draft_scope_id=draft.scope_org_id if draft else None,
         feedback=feedback,
         course_roles=_frame(session, q.course_roles_query(as_of=as_of)),
-        attendance=_frame(session, q.attendance_query(scope_path=path, as_of=as_of)),
+        attendance=_frame(session, q.training_query(scope_path=path, as_of=as_of)),
         overrides=_frame(session, q.overrides_query(scope_path=path, as_of=as_of)),
         year=year,
         year_figures=figures,
@@ -187,7 +187,7 @@ def judge_all(
     deadline = pd.Timestamp(inputs.draft_deadline) if inputs.draft_deadline else None
     raw = {
         "personnel": feasibility.add_feasibility(
-            judge.personnel(u, inputs.personnel, inputs.passed, plan, inputs.pipeline), plan
+            judge.personnel(u, inputs.personnel, inputs.passed, plan), plan
         ),
         "inspections": judge.inspections(u, inputs.inspections),
         "feedback": judge.feedback(u, inputs.feedback, deadline, inputs.draft_scope_id),

@@ -18,6 +18,9 @@ import pytest
 
 pytestmark = [
     pytest.mark.slow,
+    # Under xdist (--dist loadgroup) on one worker: the module's home is initialised once, and
+    # two serve processes with their Prefect servers do not start at once on a 2-core machine.
+    pytest.mark.xdist_group("serve"),
     pytest.mark.skipif(sys.platform != "linux", reason="reads the process tree from /proc"),
 ]
 
