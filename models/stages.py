@@ -7,12 +7,12 @@ inside the SQL, exactly those of DESIGN.md "What as_of filters".
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Unpack
 
 from sqlalchemy import (
     CompoundSelect,
-    Date,
     Integer,
     Select,
     String,
@@ -32,6 +32,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from models.enums import (
     CommentKind,
     Gender,
+    OrgKind,
     OrgStatus,
     PartyRole,
     Presence,
@@ -111,28 +112,35 @@ def _step_of(key: Any) -> Any:
     return func.coalesce(cast(func.substr(key, 11, 1), Integer), 0)
 
 
-def _current_steps(*, scope_path: str, as_of: date) -> Any:
+def _current_steps(
+    *, scope_path: str, as_of: date, categories: tuple[Any, ...] = (), term: str | None = None
+) -> Any:
     """Each active candidate in scope with its unit and its latest step dated on or before
     as_of, as a step_key `k` (NULL for none): one pass from the scope's organisations through
     candidate (org_id, active) to candidate_step (candidate_id, passed_on, step), both covering
-    indexes (migration 0013); a CTE."""
+    indexes (migration 0013); a CTE. `categories`: further columns of the candidate (labelled);
+    with a `term`, the unit's congress of that term is joined for them to read."""
     latest = (
         select(func.max(step_key(CandidateStep.passed_on, CandidateStep.step)))
         .where(CandidateStep.candidate_id == Candidate.id, CandidateStep.passed_on <= as_of)
         .correlate(Candidate)
         .scalar_subquery()
     )
-    return (
+    stmt = (
         select(
             Candidate.id.label("candidate_id"),
             Candidate.org_id.label("org_id"),
             latest.label("k"),
+            *categories,
         )
         .select_from(Organisation)
         .join(Candidate, Candidate.org_id == Organisation.id)
-        .where(at_or_under(scope_path), Candidate.active.is_(True))
-        .cte("current_step")
     )
+    if term is not None:
+        stmt = stmt.outerjoin(
+            Congress, and_(Congress.org_id == Organisation.id, Congress.term == term)
+        )
+    return stmt.where(at_or_under(scope_path), Candidate.active.is_(True)).cte("current_step")
 
 
 def personnel_query(*, scope_path: str, as_of: date) -> AnySelect:
@@ -147,15 +155,61 @@ def personnel_query(*, scope_path: str, as_of: date) -> AnySelect:
     ).group_by(cur.c.org_id)
 
 
-def candidates_query(*, scope_path: str, as_of: date) -> CompoundSelect[Any]:
-    """The personnel rule's inputs in one statement, each active candidate's latest step
-    computed once (a CTE used twice). Rows with `step` NULL: per unit, its active candidates
-    counted and their steps as of the date summed. Rows with a `step`: one per active
-    candidate — its step as of the date (0 when none), the date of that step (ISO text on both
-    databases; for step 5 the day it passed), its birth date and category flags. Step-5 rows
-    are the passed candidates, the others the pipeline (decision support's feasibility)."""
-    cur = _current_steps(scope_path=scope_path, as_of=as_of)
-    step = _step_of(cur.c.k)
+class date_number(FunctionElement[int]):
+    """A date as the integer YYYYMMDD (NULL for NULL): completed years between two dates are
+    their numbers' difference floor-divided by 10000."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(date_number)  # SQLite (a DATE is its ISO text), and str(statement)
+def _date_number_sqlite(element: date_number, compiler: Any, **kw: Any) -> str:
+    (on,) = list(element.clauses)
+    return f"CAST(REPLACE({compiler.process(on, **kw)}, '-', '') AS INTEGER)"
+
+
+@compiles(date_number, "postgresql")
+def _date_number_postgresql(element: date_number, compiler: Any, **kw: Any) -> str:
+    (on,) = list(element.clauses)
+    return f"CAST(to_char({compiler.process(on, **kw)}, 'YYYYMMDD') AS INTEGER)"
+
+
+def _number(day: date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+@dataclass(frozen=True)
+class AgeReference:
+    """The date a unit's ages are taken on, by its kind: the plan's age reference date of its
+    level, else its congress date of the term (planned, else the plan's default for its level;
+    none: nobody counts as under 40)."""
+
+    term: str
+    reference: dict[OrgKind, date | None]
+    default_congress: dict[OrgKind, date | None]
+
+
+def _under_40(age: AgeReference) -> Any:
+    """1 when the candidate is under 40 in completed years on the unit's age reference date."""
+    defaults = [(Organisation.kind == k, _number(d)) for k, d in age.default_congress.items() if d]
+    congress = date_number(Congress.planned_date)
+    fallback = func.coalesce(congress, case(*defaults, else_=None)) if defaults else congress
+    refs = [(Organisation.kind == k, _number(d)) for k, d in age.reference.items() if d]
+    ref = case(*refs, else_=fallback) if refs else fallback
+    return _flag(date_number(Candidate.birth_date) > ref - 400000)
+
+
+CATEGORY_FLAGS = ("nu", "duoi_40", "lan_dau", "dan_toc_thieu_so", "tren_dai_hoc")
+
+
+def candidates_query(*, scope_path: str, as_of: date, age: AgeReference) -> CompoundSelect[Any]:
+    """The personnel rule's inputs in one statement, each active candidate's latest step and
+    structure categories computed once (a CTE used twice), aggregated in the database. Rows
+    with `passed_on` NULL: one per unit — its active candidates counted, their steps as of the
+    date summed, and its pipeline (candidates at steps 0–4) counted per category (`pipe_…`).
+    Rows with a `passed_on`: one per unit and day a candidate passed step 5 (ISO text on both
+    databases) — how many passed that day (`n`) and how many of them in each category."""
     postgrad = or_(
         *[
             func.substr(col, 1, len(prefix)) == prefix
@@ -163,35 +217,45 @@ def candidates_query(*, scope_path: str, as_of: date) -> CompoundSelect[Any]:
             for prefix in POSTGRADUATE_PREFIXES
         ]
     )
+    flags = {
+        "nu": _flag(Candidate.gender == Gender.NU),
+        "duoi_40": _under_40(age),
+        "lan_dau": _flag(Candidate.reelection == Reelection.LAN_DAU),
+        "dan_toc_thieu_so": _flag(func.lower(func.trim(Candidate.ethnicity)) != "kinh"),
+        "tren_dai_hoc": _flag(postgrad),
+    }
+    cur = _current_steps(
+        scope_path=scope_path,
+        as_of=as_of,
+        categories=tuple(flag.label(name) for name, flag in flags.items()),
+        term=age.term,
+    )
+    step = _step_of(cur.c.k)
+    pipeline = step < 5
     per_unit = select(
         cur.c.org_id.label("id"),
         func.count().label("candidates"),
         func.sum(step).label("step_sum"),
+        *(func.sum(case((pipeline, cur.c[f]), else_=0)).label(f"pipe_{f}") for f in flags),
         null().label("passed_on"),
-        cast(null(), Integer).label("step"),
-        cast(null(), Date).label("birth_date"),
-        *(cast(null(), Integer).label(f) for f in PASSED_FLAGS),
+        cast(null(), Integer).label("n"),
+        *(cast(null(), Integer).label(f) for f in flags),
     ).group_by(cur.c.org_id)
+    day = func.substr(cur.c.k, 1, 10)
     passed = (
         select(
             cur.c.org_id,
             literal(0),
             literal(0),
-            func.substr(cur.c.k, 1, 10),
-            step,
-            Candidate.birth_date,
-            _flag(Candidate.gender == Gender.NU),
-            _flag(Candidate.reelection == Reelection.LAN_DAU),
-            _flag(func.lower(func.trim(Candidate.ethnicity)) != "kinh"),
-            _flag(postgrad),
+            *(literal(0) for _ in flags),
+            day,
+            func.count(),
+            *(func.sum(cur.c[f]) for f in flags),
         )
-        .select_from(cur)
-        .join(Candidate, Candidate.id == cur.c.candidate_id)
+        .where(step == 5)
+        .group_by(cur.c.org_id, day)
     )
     return union_all(per_unit, passed)
-
-
-PASSED_FLAGS = ("nu", "lan_dau", "dan_toc_thieu_so", "tren_dai_hoc")
 
 
 def inspections_query(*, scope_path: str, as_of: date) -> AnySelect:
@@ -294,6 +358,25 @@ def attendance_query(*, scope_path: str, as_of: date) -> AnySelect:
             TrainingSession.held_on <= as_of,
         )
         .group_by(Attendance.org_id, TrainingSession.course_id, Attendance.role)
+    )
+
+
+def training_query(*, scope_path: str, as_of: date) -> AnySelect:
+    """Per (unit, role): how many of the courses requiring the role by as_of the role attended
+    (`satisfied`), and the latest first attendance after its course began requiring the role
+    (`last_first`, NULL when none was late): the attendance grouped in the database twice."""
+    first = attendance_query(scope_path=scope_path, as_of=as_of).subquery()
+    roles = course_roles_query(as_of=as_of).subquery()
+    late = case((first.c.first_on > roles.c.required_from, first.c.first_on), else_=None)
+    return (
+        select(
+            first.c.id,
+            first.c.role,
+            func.count().label("satisfied"),
+            func.max(late).label("last_first"),
+        )
+        .join(roles, and_(roles.c.course_id == first.c.course_id, roles.c.role == first.c.role))
+        .group_by(first.c.id, first.c.role)
     )
 
 

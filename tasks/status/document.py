@@ -15,13 +15,15 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Executable
+from sqlalchemy import Executable, select
 from sqlalchemy.orm import Session
 
 from models import stages as q
-from models.enums import OrgKind
+from models.enums import OrgKind, OrgStatus
+from models.org import Organisation
 from models.queries import OrgRef, parent_code, resolve_scope
 from models.settings import get_settings
+from tasks.core.errors import UsageError
 from tasks.core.plans import STAGES, Plan, choose_plan
 from tasks.status import feasibility, judge, milestones, targets
 from tasks.status.rollup import subtree_sums
@@ -43,7 +45,9 @@ DATE_COLUMNS = (
     "first_on",
     "required_from",
     "effective_from",
+    "last_first",
 )
+PIPELINE_COLUMNS = tuple(f"pipe_{c}" for c in q.CATEGORY_FLAGS)
 LEVEL_OF_KIND = {k.value: k.level for k in OrgKind}
 LABEL_OF_KIND = {k.value: k.label for k in OrgKind}
 
@@ -56,15 +60,14 @@ class StatusInputs:
     as_of: date
     units: pd.DataFrame
     personnel: pd.DataFrame
-    passed: pd.DataFrame
-    pipeline: pd.DataFrame
+    passed: pd.DataFrame  # per unit and day a candidate passed: how many, per category
     inspections: pd.DataFrame
     draft_id: int | None
     draft_deadline: date | None
     draft_scope_id: int | None
     feedback: pd.DataFrame
     course_roles: pd.DataFrame
-    attendance: pd.DataFrame
+    attendance: pd.DataFrame  # per unit and role: courses attended, the latest late first
     overrides: pd.DataFrame
     year: int | None
     year_figures: pd.DataFrame
@@ -126,29 +129,28 @@ def fetch_inputs(
         if year is not None
         else pd.DataFrame()
     )
-    candidates = _frame(session, q.candidates_query(scope_path=path, as_of=as_of))
-    is_row = candidates["step"].notna()
-    is_passed = is_row & (candidates["step"] == 5)
-    passed = candidates.loc[is_passed, ["id", "passed_on", "birth_date", *q.PASSED_FLAGS]]
-    pipeline = candidates.loc[is_row & ~is_passed, ["id", "birth_date", *q.PASSED_FLAGS]]
-    personnel = candidates.loc[~is_row, ["id", "candidates", "step_sum"]].merge(
-        passed.groupby("id").size().rename("passed"), left_on="id", right_index=True, how="left"
+    age = q.AgeReference(
+        term=get_settings().term,
+        reference={k: plan.age_reference(k.level) for k in OrgKind},
+        default_congress={k: plan.default_congress(k.level) for k in OrgKind},
     )
-    personnel["passed"] = personnel["passed"].fillna(0).astype("int64")
+    candidates = _frame(session, q.candidates_query(scope_path=path, as_of=as_of, age=age))
+    is_day = candidates["passed_on"].notna()
+    passed = candidates.loc[is_day, ["id", "passed_on", "n", *q.CATEGORY_FLAGS]]
+    personnel = candidates.loc[~is_day, ["id", "candidates", "step_sum", *PIPELINE_COLUMNS]]
     return StatusInputs(
         scope=scope,
         as_of=as_of,
         units=units,
         personnel=personnel,
         passed=passed,
-        pipeline=pipeline,
         inspections=_frame(session, q.inspections_query(scope_path=path, as_of=as_of)),
         draft_id=draft_id,
         draft_deadline=draft.deadline if draft else None,
         draft_scope_id=draft.scope_org_id if draft else None,
         feedback=feedback,
         course_roles=_frame(session, q.course_roles_query(as_of=as_of)),
-        attendance=_frame(session, q.attendance_query(scope_path=path, as_of=as_of)),
+        attendance=_frame(session, q.training_query(scope_path=path, as_of=as_of)),
         overrides=_frame(session, q.overrides_query(scope_path=path, as_of=as_of)),
         year=year,
         year_figures=figures,
@@ -185,7 +187,7 @@ def judge_all(
     deadline = pd.Timestamp(inputs.draft_deadline) if inputs.draft_deadline else None
     raw = {
         "personnel": feasibility.add_feasibility(
-            judge.personnel(u, inputs.personnel, inputs.passed, plan, inputs.pipeline), plan
+            judge.personnel(u, inputs.personnel, inputs.passed, plan), plan
         ),
         "inspections": judge.inspections(u, inputs.inspections),
         "feedback": judge.feedback(u, inputs.feedback, deadline, inputs.draft_scope_id),
@@ -412,6 +414,32 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+class InactiveScope(UsageError):
+    """The scope names a dissolved or merged organisation: it has no preparation to follow."""
+
+
+def inactive_scope_text(session: Session, ref: OrgRef) -> str:
+    """One line saying a scope is no longer active, and where a merged one went."""
+    if ref.status == OrgStatus.MERGED:
+        into = session.scalar(
+            select(Organisation.code).where(
+                Organisation.id
+                == select(Organisation.merged_into_id)
+                .where(Organisation.id == ref.id)
+                .scalar_subquery()
+            )
+        )
+        where = f" vào đơn vị '{into}'" if into else ""
+        return (
+            f"Đơn vị '{ref.code}' đã sáp nhập{where}, không còn chuẩn bị đại hội: "
+            f"hãy chọn một đơn vị đang hoạt động{f' (như {into})' if into else ''}."
+        )
+    return (
+        f"Đơn vị '{ref.code}' đã giải thể, không còn chuẩn bị đại hội: "
+        "hãy chọn một đơn vị đang hoạt động."
+    )
+
+
 def status_result(
     session: Session,
     *,
@@ -422,6 +450,8 @@ def status_result(
 ) -> StatusResult:
     """The status of a scope (its code, else the root) as of a date, with its frames."""
     ref = resolve_scope(session, code=scope)
+    if not ref.active:
+        raise InactiveScope(inactive_scope_text(session, ref))
     chosen = choose_plan(plan, as_of)
     judged: dict[date, dict[str, pd.DataFrame]] = {}
 

@@ -17,12 +17,6 @@ from tasks.core.plans import Plan
 EMPTY: tuple[str, ...] = ()
 
 
-def _ordinal(dates: pd.Series) -> pd.Series:
-    """A date as the integer YYYYMMDD (for completed-years arithmetic)."""
-    d = pd.to_datetime(dates)
-    return d.dt.year * 10000 + d.dt.month * 100 + d.dt.day
-
-
 def _ceil_share(share: float, counts: pd.Series) -> pd.Series:
     """⌈share × count⌉ in exact integer arithmetic."""
     f = Fraction(str(share))
@@ -43,45 +37,20 @@ def _structure_ok(frame: pd.DataFrame, plan: Plan, passed_col: str) -> pd.Series
 
 
 CATEGORY_COLUMNS = ("nu", "duoi_40", "lan_dau", "dan_toc_thieu_so", "tren_dai_hoc")
-
-
-def _with_categories(rows: pd.DataFrame, out: pd.DataFrame, plan: Plan) -> pd.DataFrame:
-    """Candidate rows with the `duoi_40` flag: under 40 in completed years on the age reference
-    date of the unit's level (else its congress date)."""
-    cats = rows.merge(out[["id", "level", "congress_date"]], on="id", how="left")
-    ref = cats["level"].map({lv: plan.age_reference(lv) for lv in cats["level"].unique()})
-    ref = ref.astype("object")
-    ref = ref.where(ref.notna(), cats["congress_date"])
-    has_ref = ref.notna()
-    age = (
-        _ordinal(ref.where(has_ref, pd.Timestamp("2000-01-01"))) - _ordinal(cats["birth_date"])
-    ) // 10000
-    cats["duoi_40"] = ((age < 40) & has_ref).astype("int64")
-    return cats
-
-
-def _counts(out: pd.DataFrame, cats: pd.DataFrame, prefix: str = "") -> pd.DataFrame:
-    """`out` with each unit's count of candidates per category (columns prefixed)."""
-    counts = cats.groupby("id")[list(CATEGORY_COLUMNS)].sum().add_prefix(prefix)
-    names = [prefix + c for c in CATEGORY_COLUMNS]
-    out = out.merge(counts, left_on="id", right_index=True, how="left")
-    out[names] = out[names].fillna(0).astype("int64")
-    return out
+PIPELINE_COLUMNS = tuple(f"pipe_{c}" for c in CATEGORY_COLUMNS)
 
 
 def personnel(
-    units: pd.DataFrame,
-    agg: pd.DataFrame,
-    passed: pd.DataFrame,
-    plan: Plan,
-    pipeline: pd.DataFrame | None = None,
+    units: pd.DataFrame, agg: pd.DataFrame, days: pd.DataFrame, plan: Plan
 ) -> pd.DataFrame:
     """Personnel: enough candidates at step 5 (size plus surplus) and the structure targets hold.
-    With the pipeline (candidates at steps 0–4), its counts per category too (`pipe_…`)."""
+    `agg`: per unit, its active candidates, their steps summed and its pipeline (candidates at
+    steps 0–4) per category (`pipe_…`); `days`: per unit and day candidates passed step 5, how
+    many (`n`) and per category (under 40 on the unit's age reference date, in the query)."""
     out = units[["id", "committee_size", "contents", "level", "congress_date"]].merge(
         agg, on="id", how="left"
     )
-    for col in ("candidates", "step_sum", "passed"):
+    for col in ("candidates", "step_sum", *PIPELINE_COLUMNS):
         out[col] = out[col].fillna(0).astype("int64")
     size = out["committee_size"]
     out["applicable"] = ~((size == 0) | (out["contents"] == 2))
@@ -93,35 +62,33 @@ def personnel(
     out["progress"] = (out["step_sum"] / denom).clip(upper=1.0).fillna(0.0)
     out.loc[missing, "progress"] = 0.0
 
-    # Structure categories over the passed candidates; under-40 on the age reference date.
-    cats = _with_categories(passed, out, plan)
-    out = _counts(out, cats)
-    if pipeline is not None:
-        out = _counts(out, _with_categories(pipeline, out, plan), "pipe_")
-        out["pipeline"] = out["candidates"] - out["passed"]
+    days = days.astype(dict.fromkeys(("n", *CATEGORY_COLUMNS), "int64"))
+    counts = days.groupby("id")[["n", *CATEGORY_COLUMNS]].sum().rename(columns={"n": "passed"})
+    out = out.merge(counts, left_on="id", right_index=True, how="left")
+    for col in ("passed", *CATEGORY_COLUMNS):
+        out[col] = out[col].fillna(0).astype("int64")
+    out["pipeline"] = out["candidates"] - out["passed"]
 
     enough = (out["passed"] >= out["required"]) & ~missing & (out["required"] > 0)
     out["done"] = out["applicable"] & enough & _structure_ok(out, plan, "passed")
-    out["done_on"] = _personnel_done_on(out, cats, plan)
+    out["done_on"] = _personnel_done_on(out, days, plan)
     out["warnings"] = [("thieu-so-luong-cap-uy",) if m else EMPTY for m in missing]
     out.loc[~out["applicable"], "progress"] = np.nan
     return out
 
 
-def _personnel_done_on(out: pd.DataFrame, cats: pd.DataFrame, plan: Plan) -> pd.Series:
-    """For done units: the first date of the last run of dates on which the rule held."""
+def _personnel_done_on(out: pd.DataFrame, days: pd.DataFrame, plan: Plan) -> pd.Series:
+    """For done units: the first date of the last run of dates on which the rule held (the
+    status after all passes of a day is what that day shows)."""
     done_ids = out.loc[out["done"], ["id", "required"]]
     if done_ids.empty:
         return pd.Series(pd.NaT, index=out.index, dtype="object")
-    rows = cats.merge(done_ids, on="id").sort_values(["id", "passed_on"])
+    rows = days.merge(done_ids, on="id").sort_values(["id", "passed_on"])
     cat_cols = list(CATEGORY_COLUMNS)
-    rows["n"] = 1
     cum = rows.groupby("id")[["n", *cat_cols]].cumsum()
     cum["id"] = rows["id"]
     cum["passed_on"] = rows["passed_on"]
     cum["required"] = rows["required"]
-    # The status after all passes of one day is what that day shows.
-    cum = cum.groupby(["id", "passed_on"], as_index=False).last()
     cum["ok"] = (cum["n"] >= cum["required"]) & _structure_ok(cum, plan, "n")
     last_bad = cum.loc[~cum["ok"]].groupby("id")["passed_on"].max()
     cum = cum.join(last_bad.rename("last_bad"), on="id")
@@ -190,7 +157,8 @@ ROLE_MIN_SIZE = {"bi-thu": 1, "pho-bi-thu": 2, "cap-uy-vien": 3}
 def training(
     units: pd.DataFrame, course_roles: pd.DataFrame, attended: pd.DataFrame
 ) -> pd.DataFrame:
-    """Training: each (required course, role the unit has) pair present at a session by as_of."""
+    """Training: each (required course, role the unit has) pair present at a session by as_of.
+    `attended`: per unit and role, the required courses attended and the latest late first."""
     size = units["committee_size"].fillna(0).astype("int64")
     per_role = course_roles.groupby("role")["course_id"].nunique()
     pairs: pd.Series = pd.Series(0, index=units.index, dtype="int64")
@@ -199,14 +167,12 @@ def training(
     out = units[["id"]].copy()
     out["pairs"] = pairs.to_numpy()
 
-    sat = attended.merge(course_roles, on=["course_id", "role"], how="inner")
-    sat = sat.merge(units[["id", "committee_size"]], on="id", how="inner")
-    need_size = sat["role"].map(ROLE_MIN_SIZE)
-    sat = sat[sat["committee_size"].fillna(0) >= need_size]
+    sat = attended.merge(units[["id", "committee_size"]], on="id", how="inner")
+    sat = sat[sat["committee_size"].fillna(0) >= sat["role"].map(ROLE_MIN_SIZE)]
     # A pair is owed from its course's first session requiring the role; the unit is not done
-    # between then and the pair's first attendance, nor before it owes any pair.
-    sat = sat.assign(late_from=sat["first_on"].where(sat["first_on"] > sat["required_from"]))
-    g = sat.groupby("id").agg(satisfied=("first_on", "size"), last_first=("late_from", "max"))
+    # between then and the pair's first attendance (`last_first`: the latest such attendance),
+    # nor before it owes any pair.
+    g = sat.groupby("id").agg(satisfied=("satisfied", "sum"), last_first=("last_first", "max"))
     out = out.merge(g, left_on="id", right_index=True, how="left")
     out["satisfied"] = out["satisfied"].fillna(0).astype("int64")
     out["applicable"] = out["pairs"] > 0

@@ -121,6 +121,22 @@ def test_under_40_is_completed_years_on_the_levels_age_reference_date(engine: En
     assert got == {"CS-40": "on_track", "CS-39": "done", "CT-40": "on_track", "CT-39": "done"}
 
 
+def test_under_40_without_a_congress_date_is_taken_on_the_plans_default_for_the_level(
+    engine: Engine,
+) -> None:
+    # A Chi bộ trực thuộc with no planned congress: ct45's default for its level, 2025-05-31.
+    with write_session() as s:
+        dbcs = add_org(s, "DBCS", OrgKind.DANG_BO_CO_SO, root_only(s), committee_size=None)
+        org = add_org(s, "CT", OrgKind.CHI_BO_TRUC_THUOC, dbcs, committee_size=1)
+        for born in (date(1985, 5, 31), date(1985, 6, 1)):  # 40, then 39 on 2025-05-31
+            add_passed(s, org, 1, date(2025, 2, 1), born=born)
+            add_candidate(s, org, {2: date(2025, 2, 1)}, born=born)
+    doc = status(date(2025, 3, 1))
+    targets = stage_of(doc, "CT", "personnel")["feasibility"]["targets"]
+    under_40 = next(t for t in targets if t["category"] == "duoi-40")
+    assert (under_40["have"], under_40["pipeline"]) == (1, 1)
+
+
 def test_postgraduate_category_reads_education_or_academic_title(engine: Engine) -> None:
     bachelor = {"education": "Cử nhân Sư phạm Toán"}
     with write_session() as s:
