@@ -38,6 +38,7 @@ from flows.web.security import BodyLimit, CrossSiteGuard, SecurityHeaders, limit
 from models.base import utcnow
 from models.db import get_engine
 from models.settings import Settings, get_settings
+from tasks.core.errors import UserError
 from tasks.status.memo import StatusMemo
 
 ERRORS = {
@@ -66,6 +67,20 @@ def _http_error(request: Request, exc: Exception) -> Response:
     if _wants_json(request):
         return JSONResponse({"error": message}, status_code=status)
     return page(request, "error.html", {"title": title, "message": message}, status_code=status)
+
+
+def _user_error(request: Request, exc: Exception) -> Response:
+    """A problem the user can fix that a route did not catch (a scope no longer active, say):
+    its one Vietnamese line, never a server error."""
+    message = getattr(exc, "message", None) or str(exc)
+    if _wants_json(request):
+        return JSONResponse({"error": message}, status_code=422)
+    return page(
+        request,
+        "error.html",
+        {"title": "Không thực hiện được", "message": message},
+        status_code=422,
+    )
 
 
 def create_app(
@@ -108,6 +123,7 @@ def create_app(
     app.add_exception_handler(NotLoggedIn, _not_logged_in)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _http_error)
+    app.add_exception_handler(UserError, _user_error)
     # Outermost last: headers on every answer, then the origin check, then the body limit.
     app.add_middleware(
         BodyLimit,

@@ -15,13 +15,15 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Executable
+from sqlalchemy import Executable, select
 from sqlalchemy.orm import Session
 
 from models import stages as q
-from models.enums import OrgKind
+from models.enums import OrgKind, OrgStatus
+from models.org import Organisation
 from models.queries import OrgRef, parent_code, resolve_scope
 from models.settings import get_settings
+from tasks.core.errors import UsageError
 from tasks.core.plans import STAGES, Plan, choose_plan
 from tasks.status import feasibility, judge, milestones, targets
 from tasks.status.rollup import subtree_sums
@@ -418,6 +420,32 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+class InactiveScope(UsageError):
+    """The scope names a dissolved or merged organisation: it has no preparation to follow."""
+
+
+def inactive_scope_text(session: Session, ref: OrgRef) -> str:
+    """One line saying a scope is no longer active, and where a merged one went."""
+    if ref.status == OrgStatus.MERGED:
+        into = session.scalar(
+            select(Organisation.code).where(
+                Organisation.id
+                == select(Organisation.merged_into_id)
+                .where(Organisation.id == ref.id)
+                .scalar_subquery()
+            )
+        )
+        where = f" vào đơn vị '{into}'" if into else ""
+        return (
+            f"Đơn vị '{ref.code}' đã sáp nhập{where}, không còn chuẩn bị đại hội: "
+            f"hãy chọn một đơn vị đang hoạt động{f' (như {into})' if into else ''}."
+        )
+    return (
+        f"Đơn vị '{ref.code}' đã giải thể, không còn chuẩn bị đại hội: "
+        "hãy chọn một đơn vị đang hoạt động."
+    )
+
+
 def status_result(
     session: Session,
     *,
@@ -428,6 +456,8 @@ def status_result(
 ) -> StatusResult:
     """The status of a scope (its code, else the root) as of a date, with its frames."""
     ref = resolve_scope(session, code=scope)
+    if not ref.active:
+        raise InactiveScope(inactive_scope_text(session, ref))
     chosen = choose_plan(plan, as_of)
     judged: dict[date, dict[str, pd.DataFrame]] = {}
 

@@ -21,7 +21,13 @@ from models import stages as sq
 from models.accounts import data_version
 from models.db import read_session
 from models.queries import OrgRef
-from tasks.status.document import StatusResult, status_result, subtree_summary
+from tasks.status.document import (
+    InactiveScope,
+    StatusResult,
+    inactive_scope_text,
+    status_result,
+    subtree_summary,
+)
 from tasks.status.present import lag_days, status_json
 
 Key = tuple[str, date, str | None, int | None, int]
@@ -164,6 +170,9 @@ def unit_view(
     force and the current draft; the subtree sums are the same rollup), else computed for the
     unit itself. A unit page is then a lookup in what the dashboard already holds."""
     outer = memo.get(engine, scope=scope.code, as_of=as_of)
+    if not unit.active:  # not in any status document: say so as `status --org UNIT` does
+        with read_session(engine) as session:
+            raise InactiveScope(inactive_scope_text(session, unit))
     if (
         unit.code != scope.code
         and outer.result is not None

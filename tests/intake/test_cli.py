@@ -40,8 +40,10 @@ def test_forms_of_an_unknown_form_is_a_usage_error(engine: Engine) -> None:
 
 
 def test_import_reports_every_bad_cell_writes_the_error_workbook_and_exits_1(
-    engine: Engine, tmp_path: Path
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The error workbook's path on one line (an xdist worker's tmp_path is longer).
+    monkeypatch.setenv("COLUMNS", "200")
     seed_tree()
     good = nhan_su_book(tmp_path / "tot.xlsx", [person()])
     bad = nhan_su_book(
