@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from models.db import write_session
+from models.db import read_session, write_session
 from tasks.reports.api import render_report
+from tasks.reports.kinds.personnel import candidates_of_units
 from tests.helpers.documents import body_text
 from tests.helpers.factories import add_org
-from tests.helpers.status import add_inspection, root_only, status
+from tests.helpers.status import add_candidate, add_inspection, root_only, status
 
 pytestmark = pytest.mark.db
 AS_OF = date(2025, 3, 20)
@@ -86,3 +87,19 @@ def test_personnel_lists_speak_of_a_held_or_past_congress_in_the_past(
     assert "(đại hội đã tổ chức ngày 10/03/2025)" in texts["H1"]
     assert "(đại hội dự kiến ngày 07/03/2025, đã quá ngày dự kiến)" in texts["P1"]
     assert "(đại hội dự kiến ngày 30/06/2025)" in texts["F1"]
+
+
+def test_a_held_units_personnel_list_reads_its_steps_as_of_its_congress(engine: Engine) -> None:
+    # DESIGN.md: a held unit is judged on its facts dated by its congress; the personnel
+    # list's candidates (and so the list's table and its summary) say the same.
+    with write_session(engine) as s:
+        root = root_only(s)
+        h = add_org(s, "H9", parent=root, congress=HELD_ON, held=HELD_ON)
+        add_candidate(s, h, {1: date(2025, 3, 1), 2: date(2025, 3, 5), 5: date(2025, 3, 15)})
+        open_unit = add_org(s, "F9", parent=root, congress=date(2025, 6, 30))
+        add_candidate(s, open_unit, {1: date(2025, 3, 1), 5: date(2025, 3, 15)})
+        ids = (h.id, open_unit.id)
+    with read_session(engine) as s:
+        rows = candidates_of_units(s, org_ids=list(ids), as_of=AS_OF)
+    assert [r.step for r in rows[ids[0]]] == [2]  # step 5 came after its congress of 10/03
+    assert [r.step for r in rows[ids[1]]] == [5]  # no congress held: everything by as_of
