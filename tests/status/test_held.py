@@ -11,11 +11,21 @@ import pytest
 from sqlalchemy import Engine
 
 from models.db import read_session, write_session
+from models.enums import PartyRole
+from models.queries import find_root
 from tasks.reports.api import render_report
 from tasks.reports.kinds.personnel import candidates_of_units
+from tasks.reports.kinds.training import satisfied_pairs
 from tests.helpers.documents import body_text
 from tests.helpers.factories import add_org
-from tests.helpers.status import add_candidate, add_inspection, root_only, status
+from tests.helpers.status import (
+    add_candidate,
+    add_course,
+    add_inspection,
+    attend,
+    root_only,
+    status,
+)
 
 pytestmark = pytest.mark.db
 AS_OF = date(2025, 3, 20)
@@ -103,3 +113,17 @@ def test_a_held_units_personnel_list_reads_its_steps_as_of_its_congress(engine: 
         rows = candidates_of_units(s, org_ids=list(ids), as_of=AS_OF)
     assert [r.step for r in rows[ids[0]]] == [2]  # step 5 came after its congress of 10/03
     assert [r.step for r in rows[ids[1]]] == [5]  # no congress held: everything by as_of
+
+
+def test_a_held_units_training_roles_count_sessions_by_its_congress(engine: Engine) -> None:
+    with write_session(engine) as s:
+        root = root_only(s)
+        h = add_org(s, "H8", parent=root, congress=HELD_ON, held=HELD_ON)
+        f = add_org(s, "F8", parent=root, congress=date(2025, 6, 30))
+        (late,) = add_course(s, [(date(2025, 3, 15), (PartyRole.BI_THU,))])
+        attend(s, late, h, PartyRole.BI_THU)  # after its congress of 10/03
+        attend(s, late, f, PartyRole.BI_THU)
+        ids = (h.id, f.id)
+    with read_session(engine) as s:
+        pairs = satisfied_pairs(s, scope_path=find_root(s).path, as_of=AS_OF)
+    assert {org for org, _, _ in pairs} == {ids[1]}

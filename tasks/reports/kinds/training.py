@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from models import stages as stage_queries
 from models.enums import PartyRole, Presence
-from models.org import Organisation
+from models.org import Congress, Organisation
+from models.settings import get_settings
 from models.training import Attendance, Course, SessionRole, TrainingSession
 from models.tree import at_or_under
 from tasks.reports.planning import Kind, PlannedDocument, Request, opt_int
@@ -81,14 +82,16 @@ def attendance_counts(
 def satisfied_pairs(
     session: Session, *, scope_path: str, as_of: date
 ) -> set[tuple[int, int, PartyRole]]:
-    """(unit, course, role) present or late at a session of the course by as_of."""
+    """(unit, course, role) present or late at a session of the course by as_of, or by the
+    unit's congress when that was held before (models.stages.cutoff, as status judges it)."""
     rows = session.execute(
         select(Attendance.org_id, TrainingSession.course_id, Attendance.role)
         .join(TrainingSession, TrainingSession.id == Attendance.session_id)
         .join(Organisation, Organisation.id == Attendance.org_id)
+        .outerjoin(Congress, stage_queries.congress_of(Attendance.org_id, get_settings().term))
         .where(
             at_or_under(scope_path),
-            TrainingSession.held_on <= as_of,
+            TrainingSession.held_on <= stage_queries.cutoff(as_of),
             Attendance.presence.in_((Presence.CO_MAT, Presence.DI_TRE)),
         )
         .distinct()
