@@ -169,10 +169,10 @@ def unit_view(
     when that is the same thing (the unit's own figures depend on its own rows, the plan in
     force and the current draft; the subtree sums are the same rollup), else computed for the
     unit itself. A unit page is then a lookup in what the dashboard already holds."""
-    outer = memo.get(engine, scope=scope.code, as_of=as_of)
     if not unit.active:  # not in any status document: say so as `status --org UNIT` does
         with read_session(engine) as session:
             raise InactiveScope(inactive_scope_text(session, unit))
+    outer = memo.get(engine, scope=scope.code, as_of=as_of)
     if (
         unit.code != scope.code
         and outer.result is not None
