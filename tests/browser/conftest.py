@@ -85,9 +85,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     from models.enums import Role
     from models.migrate import upgrade
     from models.settings import get_settings
-    from tasks.accounts.admin import add_user
     from tasks.accounts.demo import UNIT_KINDS
     from tasks.demo.seed import seed_demo
+    from tests.helpers.accounts import account, unit_account
 
     home = tmp_path_factory.mktemp("browser-home")
     with pytest.MonkeyPatch.context() as mp:
@@ -106,39 +106,18 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         with read_session(engine) as s:
             unit_org = first_units_of_kinds(s, kinds=[UNIT_KINDS[0].value])[0][0]
         now = utcnow()
-        office = add_user(
-            engine,
-            login="vanphong",
-            role=Role.VAN_PHONG,
-            org_code=None,
-            name="Văn phòng Đảng ủy",
-            password=None,
-            actor="test",
-            source="test",
-            now=now,
+        office = account(
+            engine, "vanphong", Role.VAN_PHONG, name="Văn phòng Đảng ủy", password=None, now=now
         )
-        unit = add_user(
-            engine,
-            login=unit_org,
-            role=Role.DON_VI,
-            org_code=unit_org,
-            name=None,
-            password=None,
-            actor="test",
-            source="test",
-            now=now,
-        )
+        unit = unit_account(engine, unit_org, password=None, now=now)
         assert office is not None and unit is not None
         # a second office account with its password set, for the checks that need a login
-        add_user(
+        account(
             engine,
-            login="kiemtra",
-            role=Role.VAN_PHONG,
-            org_code=None,
+            "kiemtra",
+            Role.VAN_PHONG,
             name="Kiểm tra",
             password="mat-khau-kiem-tra-1",
-            actor="test",
-            source="test",
             now=now,
         )
         from flows.web import create_app

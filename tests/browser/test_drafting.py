@@ -20,21 +20,13 @@ def _drafting_account() -> None:
     from models.base import utcnow
     from models.db import get_engine, read_session
     from models.enums import Role
-    from tasks.accounts.admin import add_user
+    from tests.helpers.accounts import account
 
     with read_session(get_engine()) as s:
         if s.scalar(select(Account.id).where(Account.login == LOGIN)) is not None:
             return
-    add_user(
-        get_engine(),
-        login=LOGIN,
-        role=Role.TO_BIEN_TAP,
-        org_code=None,
-        name="Tổ biên tập",
-        password=PASSWORD,
-        actor="test",
-        source="test",
-        now=utcnow(),
+    account(
+        get_engine(), LOGIN, Role.TO_BIEN_TAP, name="Tổ biên tập", password=PASSWORD, now=utcnow()
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +47,8 @@ def _unit_without_candidates() -> str:
     from models import Candidate, Organisation
     from models.db import get_engine, read_session
     from models.enums import Role
-    from tasks.accounts.admin import add_user
     from tasks.status.document import compute_status
+    from tests.helpers.accounts import account
 
     engine = get_engine()
     with read_session(engine) as s:
@@ -64,17 +64,7 @@ def _unit_without_candidates() -> str:
         if u["stages"]["personnel"]["state"] not in ("done", "not_applicable")
         and u["code"] not in with_rows
     )
-    add_user(
-        engine,
-        login=LOGIN,
-        role=Role.DON_VI,
-        org_code=code,
-        name=None,
-        password=PASSWORD,
-        actor="test",
-        source="test",
-        now=datetime(2025, 3, 1, tzinfo=UTC),
-    )
+    account(engine, LOGIN, Role.DON_VI, org_code=code, password=PASSWORD)
     return code
 
 

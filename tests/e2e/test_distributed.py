@@ -206,7 +206,7 @@ def test_a_report_job_from_the_web_runs_as_a_deployment_and_follows_its_flow_run
     from models.enums import Role
     from models.jobs import job_row
     from models.settings import get_settings
-    from tasks.accounts.admin import add_user
+    from tests.helpers.accounts import account
 
     for key, value in {
         "PREFECT_API_URL": stack.api,
@@ -219,17 +219,7 @@ def test_a_report_job_from_the_web_runs_as_a_deployment_and_follows_its_flow_run
     get_settings.cache_clear()
     engine = build_engine(stack.app_url)
     password = "mat-khau-du-dai-1"
-    add_user(
-        engine,
-        login="vp.e2e",
-        role=Role.VAN_PHONG,
-        org_code=None,
-        name=None,
-        password=password,
-        actor="test",
-        source="test",
-        now=datetime.now(UTC),
-    )
+    account(engine, "vp.e2e", Role.VAN_PHONG, password=password, now=datetime.now(UTC))
     started = time.monotonic()
     try:
         with temporary_settings(updates={PREFECT_API_URL: stack.api}):

@@ -17,7 +17,7 @@ from models.enums import OrgKind, Role
 from models.feedback import Draft
 from models.records import ReportArchive
 from models.settings import get_settings
-from tasks.accounts.admin import add_user
+from tests.helpers.accounts import account
 from tests.helpers.factories import add_org
 
 ORIGIN = "http://testserver"
@@ -146,17 +146,7 @@ ACCOUNTS = {
 def accounts(engine: Engine, world: World) -> dict[str, str]:
     """One account per role (the unit account is DB-A's), each with PASSWORD; role → login."""
     for login, role, org in ACCOUNTS.values():
-        add_user(
-            engine,
-            login=login,
-            role=role,
-            org_code=org,
-            name=None,
-            password=PASSWORD,
-            actor="test",
-            source="test",
-            now=datetime(2025, 3, 1, tzinfo=UTC),
-        )
+        account(engine, login, role, org_code=org, password=PASSWORD)
     return {key: login for key, (login, _, _) in ACCOUNTS.items()}
 
 

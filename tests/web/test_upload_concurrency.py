@@ -9,7 +9,6 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +18,9 @@ from sqlalchemy import Engine, select
 
 from models import Candidate, Organisation
 from models.db import read_session, write_session
-from models.enums import OrgKind, Role
+from models.enums import OrgKind
 from models.settings import get_settings
-from tasks.accounts.admin import add_user
+from tests.helpers.accounts import unit_account
 from tests.helpers.factories import add_org
 from tests.helpers.workbooks import nhan_su_book, person
 from tests.web.conftest import PASSWORD
@@ -45,17 +44,7 @@ def units(engine: Engine) -> list[str]:
         root = add_org(s, "DU", OrgKind.TREN_CO_SO, name="Đảng ủy Thử nghiệm")
         codes = [add_org(s, f"CB-{i:02d}", parent=root).code for i in range(UNITS)]
     for code in codes:
-        add_user(
-            engine,
-            login=code,
-            role=Role.DON_VI,
-            org_code=code,
-            name=None,
-            password=PASSWORD,
-            actor="test",
-            source="test",
-            now=datetime(2025, 3, 1, tzinfo=UTC),
-        )
+        unit_account(engine, code, password=PASSWORD)
     return codes
 
 

@@ -9,7 +9,7 @@ import io
 import json
 import shutil
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +21,12 @@ from sqlalchemy import Engine, func, select
 
 from flows.web import create_app
 from models.db import build_engine, read_session
-from models.enums import IntakeState, Role
+from models.enums import IntakeState
 from models.records import IntakeRecord
 from models.settings import get_settings
-from tasks.accounts.admin import add_user
 from tasks.intake.receive import ImportOptions, import_file
 from tasks.status.memo import StatusMemo
+from tests.helpers.accounts import unit_account
 from tests.helpers.workbooks import counts, nhan_su_book, person
 from tests.web.conftest import ORIGIN, PASSWORD, Clock, build_world, log_in
 
@@ -65,17 +65,7 @@ def _records(engine: Engine) -> int:
 @pytest.fixture
 def unit_b(engine: Engine, accounts: dict[str, str]) -> str:
     """A second unit account, CB-B's (outside DB-A's subtree)."""
-    add_user(
-        engine,
-        login="CB-B",
-        role=Role.DON_VI,
-        org_code="CB-B",
-        name=None,
-        password=PASSWORD,
-        actor="test",
-        source="test",
-        now=datetime(2025, 3, 1, tzinfo=UTC),
-    )
+    unit_account(engine, "CB-B", password=PASSWORD)
     return "CB-B"
 
 
