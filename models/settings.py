@@ -123,6 +123,9 @@ class Settings(BaseSettings):
     web_argon2_time_cost: int = 3
     # How many status documents (scope, as_of, plan, year, data version) a web process keeps.
     web_status_cache: int = 8
+    # Weeks K of the trend (DESIGN.md "Decision support": D − 7k for k = K … 0) that progress
+    # reports draw, the dashboard shows and `status --trend` prints without --weeks.
+    trend_weeks: int = Field(12, ge=1, le=104)
 
     @classmethod
     def settings_customise_sources(
@@ -194,9 +197,17 @@ def get_settings() -> Settings:
     except ValidationError as e:
         first = e.errors(include_url=False)[0]
         allowed = str(first.get("ctx", {}).get("expected", "")).replace(" or ", " hoặc ")
-        why = (
-            f"chỉ nhận {allowed}" if allowed else _WHY.get(first["type"], "giá trị không dùng được")
-        )
+        bounds = first.get("ctx", {})
+        if first["type"] == "greater_than_equal":
+            why = f"cần từ {bounds['ge']} trở lên"
+        elif first["type"] == "less_than_equal":
+            why = f"cần không quá {bounds['le']}"
+        else:
+            why = (
+                f"chỉ nhận {allowed}"
+                if allowed
+                else _WHY.get(first["type"], "giá trị không dùng được")
+            )
         raise SettingsError(
             f"Cấu hình không hợp lệ: {_where(first['loc'])} = {first.get('input')!r}: {why}."
         ) from e
@@ -210,6 +221,8 @@ term = "2025-2030"
 timezone = "Asia/Ho_Chi_Minh"
 # margins in millimetres: top, bottom, left, right (Hướng dẫn 36-HD/VPTW)
 margins_mm = [20, 20, 30, 15]
+# weeks of the trend in progress reports, on the dashboard and in status --trend
+trend_weeks = 12
 
 [issuer]
 superior = "ĐẢNG BỘ THÀNH PHỐ HỒ CHÍ MINH"

@@ -35,6 +35,12 @@ settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 PG_URL = os.environ.get("DAIHOI_TEST_DATABASE_URL")
 
+# Tests draw 2-week trends (3 points) unless they ask for the default (`default_trend_weeks`)
+# or name their weeks: a point is one judgement of every stage, and 13 of them in each
+# progress report were most of the suite's time. The trend's own tests (tests/status/
+# test_decision_trend.py) use the default 12 weeks and any weeks they name.
+os.environ.setdefault("DAIHOI_TREND_WEEKS", "2")
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """Children get the environment os.environ describes. GNU readline (which pytest imports)
@@ -90,6 +96,15 @@ def _truncate_pg(engine: Engine) -> None:
         # Audit rows are append-only by trigger; a test database is emptied with triggers off.
         conn.execute(text("SET LOCAL session_replication_role = replica"))
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def default_trend_weeks(monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+    """The product's default trend (12 weeks), not the suite's short one."""
+    monkeypatch.delenv("DAIHOI_TREND_WEEKS", raising=False)
+    get_settings.cache_clear()
+    yield get_settings().trend_weeks
+    get_settings.cache_clear()
 
 
 @pytest.fixture

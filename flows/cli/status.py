@@ -127,8 +127,11 @@ def status(
         bool, typer.Option("--trend", help="Diễn biến theo tuần (kèm dự báo).")
     ] = False,
     weeks: Annotated[
-        int, typer.Option("--weeks", help="Số tuần của diễn biến (mặc định 12).")
-    ] = 12,
+        int | None,
+        typer.Option(
+            "--weeks", help="Số tuần của diễn biến (mặc định 12, hoặc DAIHOI_TREND_WEEKS)."
+        ),
+    ] = None,
 ) -> None:
     """Tiến độ từng đơn vị theo 4 nội dung chuẩn bị đại hội, tính đến một ngày.
 
@@ -142,7 +145,7 @@ def status(
         raise UsageError("--sort: chỉ nhận 'tree' hoặc 'lag'.")
     if limit is not None and limit < 1:
         raise UsageError(f"--limit: cần một số nguyên dương (đã cho {limit}).")
-    if weeks < 1:
+    if weeks is not None and weeks < 1:
         raise UsageError(f"--weeks: cần một số nguyên dương (đã cho {weeks}).")
     day = optional_date(as_of)
     engine = open_database()

@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session
 from models.accounts import data_version
 from models.db import write_session
 from models.queries import OrgRef
+from models.settings import get_settings
 from models.trend import PointKey, cached_points, store_points
 from tasks.core.plans import STAGES, choose_plan
 from tasks.status.document import fetch_inputs, gc_paused, judge_all
 
-DEFAULT_WEEKS = 12
 POINT_KEYS = ("done", "applicable", "progress")
 log = logging.getLogger(__name__)
 
@@ -96,18 +96,23 @@ def subtree_trends(
     scope: OrgRef,
     orgs: Sequence[OrgRef],
     as_of: date,
-    weeks: int = DEFAULT_WEEKS,
+    weeks: int | None = None,
     plan: str | None = None,
 ) -> dict[int, list[dict[str, Any]]]:
     """The trend of each org at or under the scope, from one judgement of the scope per day
     (a batch of per-unit reports): equal to each org's own trend when its units are judged on
     the same inputs in both (the same current draft, as tasks.status.memo says)."""
     out: dict[int, list[dict[str, Any]]] = {o.id: [] for o in orgs}
-    for day in trend_days(as_of, weeks):
+    for day in trend_days(as_of, trend_weeks(weeks)):
         units, per_stage = _day_frames(session, scope=scope, day=day, plan=plan, year=None)
         for org in orgs:
             out[org.id].append({"as_of": day.isoformat(), "stages": _point(units, per_stage, org)})
     return out
+
+
+def trend_weeks(weeks: int | None) -> int:
+    """The weeks asked for, else the configured ones (`trend_weeks`, default 12)."""
+    return get_settings().trend_weeks if weeks is None else weeks
 
 
 def trend_days(as_of: date, weeks: int) -> list[date]:
@@ -120,14 +125,14 @@ def compute_trend(
     *,
     scope: OrgRef,
     as_of: date,
-    weeks: int = DEFAULT_WEEKS,
+    weeks: int | None = None,
     plan: str | None = None,
     year: int | None = None,
 ) -> Trend:
     """The trend's points, read from the cache where filed under the current data version
     (read in this same transaction), computed otherwise."""
     version = data_version(session)
-    keys = [(day, choose_plan(plan, day).name) for day in trend_days(as_of, weeks)]
+    keys = [(day, choose_plan(plan, day).name) for day in trend_days(as_of, trend_weeks(weeks))]
     cached = cached_points(session, org_id=scope.id, keys=keys, year=year, version=version)
     trend = Trend(scope=scope, year=year, version=version, points=[])
     for day, plan_name in keys:
@@ -162,7 +167,7 @@ def trend_of(
     *,
     scope: OrgRef,
     as_of: date,
-    weeks: int = DEFAULT_WEEKS,
+    weeks: int | None = None,
     plan: str | None = None,
     year: int | None = None,
 ) -> list[dict[str, Any]]:

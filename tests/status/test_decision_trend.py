@@ -29,7 +29,7 @@ from tests.helpers.status import (
     validator,
 )
 
-pytestmark = pytest.mark.db
+pytestmark = [pytest.mark.db, pytest.mark.usefixtures("default_trend_weeks")]
 
 D = date(2025, 4, 20)
 
@@ -113,6 +113,26 @@ def test_a_leaf_scopes_trend_is_its_own_figures(engine: Engine) -> None:
         "applicable": 1,
         "progress": own["progress"],
     }
+
+
+def test_the_configured_trend_weeks_set_the_default_and_weeks_overrides_them(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from models.settings import SettingsError, get_settings
+
+    _tree()
+    monkeypatch.setenv("DAIHOI_TREND_WEEKS", "4")
+    get_settings.cache_clear()
+    code, out = run_cli("status", "--json", "--trend", "--as-of", D.isoformat())
+    assert code == 0 and [p["as_of"] for p in json.loads(out)["trend"]] == [
+        (D - timedelta(days=7 * k)).isoformat() for k in range(4, -1, -1)
+    ]
+    code, out = run_cli("status", "--json", "--trend", "--weeks", "1", "--as-of", D.isoformat())
+    assert code == 0 and len(json.loads(out)["trend"]) == 2
+    monkeypatch.setenv("DAIHOI_TREND_WEEKS", "0")
+    get_settings.cache_clear()
+    with pytest.raises(SettingsError, match=r"DAIHOI_TREND_WEEKS .* cần từ 1 trở lên"):
+        get_settings()
 
 
 def test_status_trend_json_carries_13_points_and_the_forecast_and_plain_json_has_neither(

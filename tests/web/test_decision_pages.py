@@ -24,7 +24,7 @@ def test_the_unit_page_shows_the_forecast_and_the_shortfall(
 
 
 def test_the_dashboard_loads_the_forecast_and_the_trend_of_status(
-    client_for: Callable[[str], TestClient], world: World
+    client_for: Callable[[str], TestClient], world: World, default_trend_weeks: int
 ) -> None:
     c = client_for("van-phong")
     page = c.get("/tong-quan?as_of=2025-03-15").text
