@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any, Unpack
 
 from sqlalchemy import (
-    CompoundSelect,
     Date,
     Integer,
     Select,
@@ -28,7 +27,6 @@ from sqlalchemy import (
     or_,
     outerjoin,
     select,
-    union_all,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -137,6 +135,24 @@ def _step_of(key: Any) -> Any:
     return func.coalesce(cast(func.substr(key, 11, 1), Integer), 0)
 
 
+def _latest_step(as_of: date) -> Any:
+    """A candidate's latest step dated on or before its unit's cutoff as a step_key (NULL for
+    none): the last entry of its range in candidate_step (candidate_id, passed_on, step) read
+    backwards, one index row per candidate (a MAX over all its steps reads them all, and makes
+    a key of each: twice the cost). The latest date first, the higher step on a tie."""
+    return (
+        select(step_key(CandidateStep.passed_on, CandidateStep.step))
+        .where(
+            CandidateStep.candidate_id == Candidate.id,
+            CandidateStep.passed_on <= cutoff(as_of),
+        )
+        .order_by(CandidateStep.passed_on.desc(), CandidateStep.step.desc())
+        .limit(1)
+        .correlate(Candidate, Congress)
+        .scalar_subquery()
+    )
+
+
 def _current_steps(
     *, scope_path: str, as_of: date, term: str, categories: tuple[Any, ...] = ()
 ) -> Any:
@@ -144,27 +160,20 @@ def _current_steps(
     its unit's cutoff, as a step_key `k` (NULL for none): one pass from the scope's
     organisations (and their congress rows of the term) through candidate (org_id, active) to
     candidate_step (candidate_id, passed_on, step), both covering indexes (migration 0013);
-    a CTE. `categories`: further columns of the candidate (labelled; they may read the unit's
-    congress row)."""
-    latest = (
-        select(func.max(step_key(CandidateStep.passed_on, CandidateStep.step)))
-        .where(
-            CandidateStep.candidate_id == Candidate.id,
-            CandidateStep.passed_on <= cutoff(as_of),
-        )
-        .correlate(Candidate, Congress)
-        .scalar_subquery()
-    )
+    a MATERIALIZED CTE, so neither database merges it into the query reading it (which would
+    look the step up once per reference to `k`). `categories`: further columns of the
+    candidate (labelled; they may read the unit's congress row)."""
     return (
         select(
             Candidate.id.label("candidate_id"),
             Candidate.org_id.label("org_id"),
-            latest.label("k"),
+            _latest_step(as_of).label("k"),
             *categories,
         )
         .select_from(_units(term).join(Candidate, Candidate.org_id == Organisation.id))
         .where(at_or_under(scope_path), Candidate.active.is_(True))
         .cte("current_step")
+        .prefix_with("MATERIALIZED")
     )
 
 
@@ -215,31 +224,95 @@ class AgeReference:
     default_congress: dict[OrgKind, date | None]
 
 
+class per_dialect(FunctionElement[Any]):
+    """Two forms of one value: the first on SQLite (and str(statement)), the second elsewhere;
+    for a form that is cheaper on SQLite's text dates and strings but not portable."""
+
+    inherit_cache = True
+
+
+@compiles(per_dialect)
+def _per_dialect_sqlite(element: per_dialect, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(next(iter(element.clauses)), **kw))
+
+
+@compiles(per_dialect, "postgresql")
+def _per_dialect_other(element: per_dialect, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(list(element.clauses)[1], **kw))
+
+
+def _years_before(day: date, years: int) -> str:
+    """The ISO text of a date's number less `years` × 10000 ('2024-02-29' less 40 years:
+    '1984-02-29'; the text of a number, not always a real date)."""
+    return f"{day.year - years:04d}{day.isoformat()[4:]}"
+
+
 def _under_40(age: AgeReference) -> Any:
-    """1 when the candidate is under 40 in completed years on the unit's age reference date."""
-    defaults = [(Organisation.kind == k, _number(d)) for k, d in age.default_congress.items() if d]
-    congress = date_number(Congress.planned_date)
-    fallback = func.coalesce(congress, case(*defaults, else_=None)) if defaults else congress
-    refs = [(Organisation.kind == k, _number(d)) for k, d in age.reference.items() if d]
-    ref = case(*refs, else_=fallback) if refs else fallback
-    return _flag(date_number(Candidate.birth_date) > ref - 400000)
+    """1 when the candidate is under 40 in completed years on the unit's age reference date:
+    born after that date less 40 years (completed years between two dates are their numbers
+    YYYYMMDD's difference floor-divided by 10000). On SQLite, where a DATE is its ISO text,
+    the ISO texts compare as those numbers do; elsewhere, the numbers."""
+    defaults = [(Organisation.kind == k, d) for k, d in age.default_congress.items() if d]
+    refs = [(Organisation.kind == k, d) for k, d in age.reference.items() if d]
+
+    def reference(planned: Any, value: Any) -> Any:
+        fallback = planned
+        if defaults:
+            fallback = func.coalesce(planned, case(*[(c, value(d)) for c, d in defaults]))
+        return case(*[(c, value(d)) for c, d in refs], else_=fallback) if refs else fallback
+
+    planned = Congress.planned_date
+    year = func.printf("%04d", cast(func.substr(planned, 1, 4), Integer) - 40)
+    shifted = year.op("||")(func.substr(planned, 5))
+    as_text = Candidate.birth_date > reference(shifted, lambda d: _years_before(d, 40))
+    as_number = date_number(Candidate.birth_date) > (
+        reference(date_number(planned), _number) - 400000
+    )
+    return _flag(per_dialect(as_text, as_number))
+
+
+class starts_with(FunctionElement[bool]):
+    """A text column starts with a prefix (exactly, case and accents included): GLOB on SQLite
+    (one pass over the prefix, against substr's count of characters), substr elsewhere."""
+
+    inherit_cache = True
+
+
+@compiles(starts_with)
+def _starts_with_sqlite(element: starts_with, compiler: Any, **kw: Any) -> str:
+    col, pattern, _, _ = list(element.clauses)
+    return f"({compiler.process(col, **kw)} GLOB {compiler.process(pattern, **kw)})"
+
+
+@compiles(starts_with, "postgresql")
+def _starts_with_postgresql(element: starts_with, compiler: Any, **kw: Any) -> str:
+    col, _, prefix, length = list(element.clauses)
+    return (
+        f"(substr({compiler.process(col, **kw)}, 1, {compiler.process(length, **kw)}) "
+        f"= {compiler.process(prefix, **kw)})"
+    )
+
+
+def _starts(col: Any, prefix: str) -> Any:
+    if any(ch in prefix for ch in "*?[]"):
+        raise ValueError(f"a GLOB metacharacter in the prefix {prefix!r}")
+    return starts_with(col, literal(prefix + "*"), literal(prefix), literal(len(prefix)))
 
 
 CATEGORY_FLAGS = ("nu", "duoi_40", "lan_dau", "dan_toc_thieu_so", "tren_dai_hoc")
 
 
-def candidates_query(*, scope_path: str, as_of: date, age: AgeReference) -> CompoundSelect[Any]:
-    """The personnel rule's inputs in one statement, each active candidate's latest step and
-    structure categories computed once (a CTE used twice), as of the unit's cutoff, aggregated in
-    the database. Rows
-    with `passed_on` NULL: one per unit — its active candidates counted, their steps as of the
-    date summed, and its pipeline (candidates at steps 0–4) counted per category (`pipe_…`).
-    Rows with a `passed_on`: one per unit and day a candidate passed step 5 (ISO text on both
-    databases) — how many passed that day (`n`) and how many of them in each category."""
+def candidates_query(*, scope_path: str, as_of: date, age: AgeReference) -> AnySelect:
+    """The personnel rule's inputs in one statement and one GROUP BY: each active candidate's
+    latest step and structure categories computed once, as of its unit's cutoff, grouped by
+    unit and `passed_on` — the day its latest step is step 5 (ISO text on both databases),
+    NULL for a candidate at steps 0–4. Per group: its candidates (`n`), their steps summed
+    (`step_sum`) and counted per category. A unit's NULL row is its pipeline; its other rows
+    are the days candidates passed step 5, how many and in which categories."""
     postgrad = or_(
         *[
-            func.substr(col, 1, len(prefix)) == prefix
-            for col in (Candidate.education, func.coalesce(Candidate.academic_title, ""))
+            _starts(col, prefix)
+            for col in (Candidate.education, Candidate.academic_title)
             for prefix in POSTGRADUATE_PREFIXES
         ]
     )
@@ -247,7 +320,12 @@ def candidates_query(*, scope_path: str, as_of: date, age: AgeReference) -> Comp
         "nu": _flag(Candidate.gender == Gender.NU),
         "duoi_40": _under_40(age),
         "lan_dau": _flag(Candidate.reelection == Reelection.LAN_DAU),
-        "dan_toc_thieu_so": _flag(func.lower(func.trim(Candidate.ethnicity)) != "kinh"),
+        # Most candidates are 'Kinh' as written: those skip the trim and lower.
+        "dan_toc_thieu_so": case(
+            (Candidate.ethnicity == "Kinh", 0),
+            (func.lower(func.trim(Candidate.ethnicity)) != "kinh", 1),
+            else_=0,
+        ),
         "tren_dai_hoc": _flag(postgrad),
     }
     cur = _current_steps(
@@ -257,31 +335,14 @@ def candidates_query(*, scope_path: str, as_of: date, age: AgeReference) -> Comp
         term=age.term,
     )
     step = _step_of(cur.c.k)
-    pipeline = step < 5
-    per_unit = select(
+    day = case((step == 5, func.substr(cur.c.k, 1, 10)), else_=null())
+    return select(
         cur.c.org_id.label("id"),
-        func.count().label("candidates"),
+        day.label("passed_on"),
+        func.count().label("n"),
         func.sum(step).label("step_sum"),
-        *(func.sum(case((pipeline, cur.c[f]), else_=0)).label(f"pipe_{f}") for f in flags),
-        null().label("passed_on"),
-        cast(null(), Integer).label("n"),
-        *(cast(null(), Integer).label(f) for f in flags),
-    ).group_by(cur.c.org_id)
-    day = func.substr(cur.c.k, 1, 10)
-    passed = (
-        select(
-            cur.c.org_id,
-            literal(0),
-            literal(0),
-            *(literal(0) for _ in flags),
-            day,
-            func.count(),
-            *(func.sum(cur.c[f]) for f in flags),
-        )
-        .where(step == 5)
-        .group_by(cur.c.org_id, day)
-    )
-    return union_all(per_unit, passed)
+        *(func.sum(cur.c[f]).label(f) for f in flags),
+    ).group_by(cur.c.org_id, day)
 
 
 def inspections_query(*, scope_path: str, as_of: date, term: str) -> AnySelect:

@@ -106,6 +106,26 @@ def _frame(session: Session, stmt: Executable) -> pd.DataFrame:
     return frame
 
 
+def _personnel_frames(groups: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """candidates_query's groups as the personnel rule's two frames: the days candidates passed
+    step 5 (`id`, `passed_on`, `n`, categories) and per unit its active candidates, their
+    steps summed and its pipeline per category (`pipe_…`, its group without a day)."""
+    flags = list(q.CATEGORY_FLAGS)
+    is_day = groups["passed_on"].notna()
+    passed = groups.loc[is_day, ["id", "passed_on", "n", *flags]]
+    counts = groups[["id", "n", "step_sum"]].astype("int64").groupby("id", sort=True).sum()
+    pipeline = groups.loc[~is_day, ["id", *flags]].astype("int64").set_index("id")
+    pipeline.columns = pd.Index(PIPELINE_COLUMNS)
+    personnel = (
+        counts.rename(columns={"n": "candidates"})
+        .join(pipeline, how="left")
+        .fillna(0)
+        .astype("int64")
+        .reset_index()
+    )
+    return passed, personnel
+
+
 def fetch_inputs(
     session: Session, *, scope: OrgRef, as_of: date, plan: Plan, year: int | None
 ) -> StatusInputs:
@@ -140,10 +160,9 @@ def fetch_inputs(
         reference={k: plan.age_reference(k.level) for k in OrgKind},
         default_congress={k: plan.default_congress(k.level) for k in OrgKind},
     )
-    candidates = _frame(session, q.candidates_query(scope_path=path, as_of=as_of, age=age))
-    is_day = candidates["passed_on"].notna()
-    passed = candidates.loc[is_day, ["id", "passed_on", "n", *q.CATEGORY_FLAGS]]
-    personnel = candidates.loc[~is_day, ["id", "candidates", "step_sum", *PIPELINE_COLUMNS]]
+    passed, personnel = _personnel_frames(
+        _frame(session, q.candidates_query(scope_path=path, as_of=as_of, age=age))
+    )
     return StatusInputs(
         scope=scope,
         as_of=as_of,

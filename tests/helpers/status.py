@@ -71,6 +71,7 @@ def add_candidate(
     born: date = date(1990, 1, 1),
     education: str = "Thạc sĩ Quản lý giáo dục",
     title: str | None = None,
+    ethnicity: str = "Kinh",
     active: bool = True,
 ) -> Candidate:
     """A candidate with its step history; by default a woman under 40 with a master's degree."""
@@ -83,6 +84,7 @@ def add_candidate(
         joined_on=date(2010, 1, 1),
         education=education,
         academic_title=title,
+        ethnicity=ethnicity,
         current_position="Giáo viên",
         reelection=Reelection.LAN_DAU,
         proposed_post=Post.CAP_UY_VIEN,
