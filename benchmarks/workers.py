@@ -32,10 +32,11 @@ def rollup(as_of: date) -> dict[str, Any]:
     return {"seconds": seconds, "units": len(result.units), "peak_rss_mb": _peak_mb()}
 
 
-def _render_group(codes: list[str], as_of: str, out: str) -> int:
+def _render_group(codes: list[str], as_of: str, out: str) -> tuple[int, float, float]:
     """Render each unit's progress report (as render_unit_reports plans it: one status of the
     batch's nearest common scope) to bytes and write it, without archiving (the benchmark
-    database stays unchanged)."""
+    database keeps its data; the trend cache fills). How many, and the wall and CPU time."""
+    start, cpu = time.perf_counter(), time.process_time()
     from models.db import read_session
     from models.settings import get_settings
     from tasks.reports.plan import plan_unit_documents
@@ -52,7 +53,7 @@ def _render_group(codes: list[str], as_of: str, out: str) -> int:
     for job in jobs:
         data = _render(job, day, None, settings.issuer.code)
         (folder / f"{job.planned.subject_code}.docx").write_bytes(data)
-    return len(jobs)
+    return len(jobs), time.perf_counter() - start, time.process_time() - cpu
 
 
 def _batches(rows: list[tuple[str, str, int]], workers: int) -> list[list[str]]:
@@ -76,13 +77,17 @@ def _batches(rows: list[tuple[str, str, int]], workers: int) -> list[list[str]]:
 
 def all_unit_reports(as_of: date, workers: int) -> dict[str, Any]:
     """Every active unit's progress report, one batch (one status computation) per process,
-    fanned out over `workers` processes."""
-    from sqlalchemy import select
+    fanned out over `workers` processes; cold: the trend cache emptied first (a batch files
+    every charted unit's points, which a second run would only read)."""
+    from sqlalchemy import delete, select
 
-    from models.db import dispose_engines, read_session
+    from models.db import dispose_engines, read_session, write_session
     from models.enums import OrgStatus
     from models.org import Organisation
+    from models.trend import TrendPoint
 
+    with write_session(changes_data=False) as session:  # bookkeeping: the version stays
+        session.execute(delete(TrendPoint))
     start = time.perf_counter()
     with read_session() as session:
         rows = session.execute(
@@ -92,11 +97,20 @@ def all_unit_reports(as_of: date, workers: int) -> dict[str, Any]:
         ).all()
     dispose_engines()
     batches = _batches([(str(c), str(p), int(d)) for c, p, d in rows], workers)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryDirectory(prefix="daihoi-bench-docs-") as out:
         with ProcessPoolExecutor(workers) as pool:
             futures = [pool.submit(_render_group, b, as_of.isoformat(), out) for b in batches]
-            docs = sum(f.result() for f in futures)
-    return {"seconds": time.perf_counter() - start, "documents": docs, "batches": len(batches)}
+            done = [f.result() for f in futures]
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers, reaped by now
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {
+        "seconds": time.perf_counter() - start,
+        "cpu_seconds": cpu,
+        "documents": sum(n for n, _, _ in done),
+        "batches": len(batches),
+        "batch_seconds": [[round(wall, 1), round(cpu, 1)] for _, wall, cpu in done],
+    }
 
 
 if __name__ == "__main__":

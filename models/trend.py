@@ -50,21 +50,38 @@ def cached_points(
     session: Session, *, org_id: int, keys: Sequence[PointKey], year: int | None, version: int
 ) -> dict[PointKey, dict[str, Any]]:
     """The stored points among `keys` for this scope, year and data version."""
+    found = cached_points_of(session, org_ids=[org_id], keys=keys, year=year, version=version)
+    return found.get(org_id, {})
+
+
+def cached_points_of(
+    session: Session,
+    *,
+    org_ids: Sequence[int],
+    keys: Sequence[PointKey],
+    year: int | None,
+    version: int,
+) -> dict[int, dict[PointKey, dict[str, Any]]]:
+    """The stored points among `keys` of each of these scopes (by id; a scope with none is
+    absent), for this year and data version: one statement per IN_CHUNK scopes."""
     days = sorted({day for day, _ in keys})
-    found: dict[PointKey, dict[str, Any]] = {}
-    for part in chunked(days):
+    wanted = set(keys)
+    found: dict[int, dict[PointKey, dict[str, Any]]] = {}
+    if not days:
+        return found
+    for part in chunked(list(org_ids)):
         rows = session.execute(
-            select(TrendPoint.day, TrendPoint.plan, TrendPoint.stages).where(
-                TrendPoint.org_id == org_id,
+            select(TrendPoint.org_id, TrendPoint.day, TrendPoint.plan, TrendPoint.stages).where(
+                TrendPoint.org_id.in_(part),
                 TrendPoint.year == (year or 0),
                 TrendPoint.data_version == version,
-                TrendPoint.day.in_(part),
+                TrendPoint.day.in_(days),
             )
         )
-        for day, plan, stages in rows:
-            found[(day, plan)] = json.loads(stages)
-    wanted = set(keys)
-    return {k: v for k, v in found.items() if k in wanted}
+        for org_id, day, plan, stages in rows:
+            if (day, plan) in wanted:
+                found.setdefault(org_id, {})[(day, plan)] = json.loads(stages)
+    return found
 
 
 def store_points(
@@ -77,12 +94,27 @@ def store_points(
 ) -> None:
     """File computed points (ignoring any another process filed meanwhile) and drop this
     scope's points of older data versions."""
-    session.execute(
-        delete(TrendPoint).where(
-            and_(TrendPoint.org_id == org_id, TrendPoint.data_version < version)
+    store_points_of(session, points={org_id: points}, year=year, version=version)
+
+
+def store_points_of(
+    session: Session,
+    *,
+    points: Mapping[int, Mapping[PointKey, Mapping[str, Any]]],
+    year: int | None,
+    version: int,
+) -> None:
+    """store_points for many scopes (by id) at once: one statement per IN_CHUNK scopes to drop
+    their older versions' points and one to read what is already filed, one executemany."""
+    org_ids = [org_id for org_id, own in points.items() if own]
+    keys = sorted({key for org_id in org_ids for key in points[org_id]})
+    for part in chunked(org_ids):
+        session.execute(
+            delete(TrendPoint).where(
+                and_(TrendPoint.org_id.in_(part), TrendPoint.data_version < version)
+            )
         )
-    )
-    have = cached_points(session, org_id=org_id, keys=list(points), year=year, version=version)
+    have = cached_points_of(session, org_ids=org_ids, keys=keys, year=year, version=version)
     rows: Iterable[dict[str, Any]] = (
         {
             "org_id": org_id,
@@ -92,8 +124,9 @@ def store_points(
             "data_version": version,
             "stages": json.dumps(stages, ensure_ascii=False),
         }
-        for (day, plan), stages in points.items()
-        if (day, plan) not in have
+        for org_id in org_ids
+        for (day, plan), stages in points[org_id].items()
+        if (day, plan) not in have.get(org_id, {})
     )
     batch = list(rows)
     if batch:

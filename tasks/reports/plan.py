@@ -19,8 +19,6 @@ from tasks.reports import archive, queries
 from tasks.reports.kinds import KINDS, personnel, progress
 from tasks.reports.planning import ResolvedRequest, open_request
 from tasks.status.delegates import Figures
-from tasks.status.forecast import add_forecast
-from tasks.status.trend import subtree_trends
 
 UNIT_KINDS = ("personnel", "progress")
 
@@ -113,15 +111,11 @@ def _unit_progress(
         req = open_request(
             session, settings=settings, scope=common, as_of=as_of, plan=plan, year=None
         )
-        add_forecast(session, req.result, plan=plan)
         statuses = progress.unit_statuses(req, group)
         # Only a unit with descendants draws a trend (as it draws the stages chart).
         charted = [ref for ref in group if progress.has_units(statuses[ref.id])]
-        trends = (
-            subtree_trends(session, scope=common, orgs=charted, as_of=as_of, plan=plan)
-            if charted
-            else {}
-        )
+        # The forecast adds its entries to the status document the unit views share.
+        trends = progress.trend_and_forecast(req, charted)
         for ref in group:
             previous = progress.previous_of(rows.get(ref.id), settings.issuer.code)
             trend = trends.get(ref.id, [])

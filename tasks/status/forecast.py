@@ -102,18 +102,29 @@ def forecasts(
     return out
 
 
-def add_forecast(session: Session, result: StatusResult, *, plan: str | None) -> None:
+def add_forecast(
+    session: Session,
+    result: StatusResult,
+    *,
+    plan: str | None,
+    then: dict[str, pd.DataFrame] | None = None,
+) -> None:
     """Give the result's document its forecasts: a `forecast` in every unit's (and self's)
-    stage that has one, `forecast_late` in each stage summary (over units(S); a leaf: S)."""
+    stage that has one, `forecast_late` in each stage summary (over units(S); a leaf: S).
+    `then`: the scope's stages judged as of D − 28 already (a trend's day: tasks.status.trend
+    DayFrames), else judged here."""
     doc = result.document
     as_of = date.fromisoformat(doc["as_of"])
     earlier = as_of - timedelta(days=WINDOW_DAYS)
     scope = result.scope
     assert scope is not None, "a status result built by build_status knows its scope"
-    chosen = choose_plan(plan, earlier)
-    with gc_paused():
-        inputs = fetch_inputs(session, scope=scope, as_of=earlier, plan=chosen, year=doc["year"])
-        then = judge_all(inputs, chosen)
+    if then is None:
+        chosen = choose_plan(plan, earlier)
+        with gc_paused():
+            inputs = fetch_inputs(
+                session, scope=scope, as_of=earlier, plan=chosen, year=doc["year"]
+            )
+            then = judge_all(inputs, chosen)
     per_stage = forecasts(result.per_stage, then, as_of)
     code_of = dict(zip(result.units["id"].tolist(), result.units["code"].tolist(), strict=True))
     entries = {u["code"]: u["stages"] for u in doc["units"]}

@@ -4,6 +4,7 @@ the batch writes the very files render_report writes, under the same archive key
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -12,7 +13,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
-from models import Organisation
+from models import Organisation, TrendPoint
+from models.accounts import data_version
 from models.db import read_session, write_session
 from models.enums import OrgStatus
 from models.feedback import Draft
@@ -22,6 +24,7 @@ from tasks.demo.seed import DEFAULT_DEMO_AS_OF, seed_demo
 from tasks.reports.api import render_report, render_unit_reports
 from tasks.reports.plan import plan_documents, plan_unit_documents
 from tasks.status.document import compute_status
+from tasks.status.trend import trend_days
 from tests.helpers.archive import archive_rows, counting
 
 pytestmark = pytest.mark.db
@@ -99,41 +102,80 @@ def _batch(codes: list[str], as_of: date) -> dict[str, tuple[tuple[Any, ...], li
     }
 
 
-# Each single progress report of a unit with units replays its 13-week trend (the batch
-# derives them from one judgement of the common scope per day): the slowest test here.
-@pytest.mark.timeout(900)
+def _descendants(units: list[tuple[str, str, int]], path: str) -> int:
+    return sum(1 for _, p, _ in units if p != path and p.startswith(path))
+
+
+def _trend_points(code: str) -> dict[date, dict[str, Any]]:
+    """The trend points filed for a unit (year: none) under the current data version."""
+    with read_session() as session:
+        version = data_version(session)
+        rows = session.execute(
+            select(TrendPoint.day, TrendPoint.stages)
+            .join(Organisation, Organisation.id == TrendPoint.org_id)
+            .where(
+                Organisation.code == code,
+                TrendPoint.year == 0,
+                TrendPoint.data_version == version,
+            )
+        ).all()
+    return {day: json.loads(stages) for day, stages in rows}
+
+
 def test_each_units_planned_progress_report_is_the_one_of_its_own_status(
     demo: dict[str, Any],
 ) -> None:
+    units = demo["units"]
     picked = [demo[k] for k in ("leaf", "mid", "lagging", "root")]
-    children = [c for c, p, d in demo["units"] if d == 2 and f"/{p.split('/')[2]}/" in p][:4]
-    mid_path = next(p for c, p, _ in demo["units"] if c == demo["mid"])
-    under_mid = [c for c, p, _ in demo["units"] if p.startswith(mid_path)]
+    children = [c for c, p, d in units if d == 2 and f"/{p.split('/')[2]}/" in p][:4]
+    mid_path = next(p for c, p, _ in units if c == demo["mid"])
+    under_mid = [c for c, p, _ in units if p.startswith(mid_path)]
     batches = [
+        # Every unit, first: it cuts every charted unit's trend from one judgement of the
+        # root a day and files the points, which the batches and reports after it read.
+        [c for c, _, _ in units],
         picked,  # across branches, the root among them: the common scope is the root
         under_mid,  # the common scope is the first unit of the batch
         under_mid[1:],  # the common scope (mid) is not in the batch
         children,
-        [c for c, _, _ in demo["units"]],  # every unit
     ]
-    # The data does not change between the calls (only the trend cache fills): each unit's own
-    # report is planned once, before the cache holds its points, and compared with every batch
-    # that has the unit.
-    own: dict[str, tuple[tuple[Any, ...], list[dict[str, Any]]]] = {}
+    planned: dict[str, tuple[tuple[Any, ...], list[dict[str, Any]]]] = {}
     for codes in batches:
         for code, got in _batch(codes, AS_OF).items():
-            if code not in own:
-                own[code] = _single(code, AS_OF)
-            assert got == own[code], code
-    assert set(picked) <= set(own)
+            assert planned.setdefault(code, got) == got, code  # each batch plans it alike
+    # The filed points are what each unit's own `status --as-of DAY` states, every trend day
+    # (the suite's 2 weeks; tests/status/test_decision_trend.py has the 12 of the product).
+    days = trend_days(AS_OF, get_settings().trend_weeks)
+    for code in (demo["root"], demo["mid"]):
+        points = _trend_points(code)
+        assert sorted(points) == days, code
+        for day in days:
+            with read_session() as session:
+                doc = compute_status(session, scope=code, as_of=day)
+            expected = {
+                st: {k: e[k] for k in ("done", "applicable", "progress")}
+                for st, e in doc["stages"].items()
+            }
+            assert points[day] == expected, (code, day)
+    # Each shape planned alone (its own status and forecast; its trend read from the points
+    # filed above): the picked units, a unit with units and a leaf at each depth, a leaf
+    # whose common scope was not in its batch, a unit of the `children` batch.
+    charted = {d: c for c, p, d in reversed(units) if _descendants(units, p)}
+    leaves = {d: c for c, p, d in reversed(units) if not _descendants(units, p)}
+    sample = [*picked, *charted.values(), *leaves.values(), under_mid[1], children[0]]
+    own = {code: _single(code, AS_OF) for code in dict.fromkeys(sample)}
+    for code, doc in own.items():
+        assert planned[code] == doc, code
     # The cases the batch must cover did occur: a chart, no chart, a previous report, laggards.
     docs = {code: own[code][1][0] for code in picked}
     assert docs[demo["root"]]["images"] and docs[demo["mid"]]["images"]
+    assert "trend" in docs[demo["mid"]]["images"]
     assert not docs[demo["leaf"]]["images"]
     assert docs[demo["root"]]["context"]["changes"]["previous_ref"]
     assert docs[demo["mid"]]["context"]["changes"]["previous"]
     assert docs[demo["lagging"]]["context"]["changes"]["lines"]
     assert docs[demo["lagging"]]["context"]["laggards"]
+    assert len(charted) >= 2 and len(leaves) >= 3  # nested subtrees and leaves at depth ≥ 3
 
 
 def test_a_unit_under_its_own_draft_is_judged_against_that_draft(
@@ -278,3 +320,73 @@ def test_charts_sharing_a_frame_do_not_draw_into_it() -> None:
     charts._stages_png.cache_clear()
     assert charts.stages_chart(first) == before
     assert charts._stages_frame.cache_info().currsize == 1
+
+
+def _chart_points(rows: list[list[tuple[int, int]]]) -> list[dict[str, Any]]:
+    """Trend points from (done, applicable) per stage and week, the last week on 15/3/2025."""
+    from tasks.reports.labels import STAGES
+
+    weeks = len(rows[0])
+    return [
+        {
+            "as_of": (date(2025, 3, 15) - timedelta(days=7 * (weeks - 1 - k))).isoformat(),
+            "stages": {
+                stage: {"done": rows[i][k][0], "applicable": rows[i][k][1], "progress": None}
+                for i, stage in enumerate(STAGES)
+            },
+        }
+        for k in range(weeks)
+    ]
+
+
+def _matplotlib_trend(points: list[dict[str, Any]]) -> Any:
+    """The trend chart as matplotlib draws it whole (the reference), as pixels."""
+    from tasks.reports import charts
+    from tasks.reports.labels import STAGES
+
+    fig, ax = charts._figure()
+    days = [date.fromisoformat(p["as_of"]) for p in points]
+    charts._draw_trend(ax, days, {s: charts._shares(points, s) for s in STAGES})
+    fig.tight_layout()
+    return _pixels(charts._png(fig))
+
+
+TREND_ROWS = [
+    [[(k % 4, 4) for k in range(13)], [(k, 12) for k in range(13)], [(1, 3)] * 13, [(0, 2)] * 13],
+    # 0 % (on the x axis) and 100 %; a stage that never applies
+    [[(0, 10)] * 13, [(10, 10)] * 13, [(0, 0)] * 13, [(5, 10)] * 13],
+    # the first weeks without any point (autoscaling spans the weeks with one)
+    [[(0, 0)] * 3 + [(k, 10) for k in range(10)]] * 4,
+    [[(0, 0)] * 13] * 4,  # no point at all
+    [[(3, 4)], [(1, 2)], [(0, 1)], [(1, 1)]],  # one week
+]
+
+
+@pytest.mark.parametrize("rows", TREND_ROWS)
+def test_a_trend_chart_is_the_picture_matplotlib_draws_whole(
+    rows: list[list[tuple[int, int]]],
+) -> None:
+    """Its frame (axes, ticks, labels, legend) drawn once and its lines and axis lines drawn
+    over it: the picture matplotlib draws of the whole chart."""
+    from tasks.reports import charts
+
+    points = _chart_points(rows)
+    ours = _pixels(charts.trend_chart(points))
+    reference = _matplotlib_trend(points)
+    assert ours.shape == reference.shape
+    differing = (abs(ours - reference).sum(axis=2) > 0).mean()
+    assert differing < 0.0005, f"{differing:.3%} of the pixels differ"
+
+
+def test_trend_charts_sharing_a_frame_do_not_draw_into_it() -> None:
+    from tasks.reports import charts
+
+    first = _chart_points(TREND_ROWS[0])
+    second = _chart_points(TREND_ROWS[1])
+    charts._trend_png.cache_clear()
+    charts._trend_frame.cache_clear()
+    before = charts.trend_chart(first)
+    assert charts.trend_chart(second) != before
+    charts._trend_png.cache_clear()
+    assert charts.trend_chart(first) == before
+    assert charts._trend_frame.cache_info().currsize == 1

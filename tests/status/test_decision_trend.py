@@ -12,9 +12,16 @@ from sqlalchemy import Engine, func, select
 
 from models import Organisation, TrendPoint
 from models.db import read_session, write_session
-from models.enums import CommentKind, PartyRole
+from models.enums import CommentKind, OrgKind, OverrideState, PartyRole, Stage
 from models.queries import resolve_scope
-from tasks.status.trend import compute_trend, remember, subtree_trends
+from tasks.status.trend import (
+    DayFrames,
+    compute_trend,
+    remember,
+    remember_subtree,
+    subtree_trends,
+    trend_days,
+)
 from tests.helpers.cli import run_cli
 from tests.helpers.factories import add_org
 from tests.helpers.status import (
@@ -22,6 +29,7 @@ from tests.helpers.status import (
     add_course,
     add_draft,
     add_inspection,
+    add_override,
     add_submission,
     attend,
     root_only,
@@ -164,12 +172,128 @@ def test_status_trend_json_carries_13_points_and_the_forecast_and_plain_json_has
     assert run_cli("status", "--trend", "--weeks", "0")[0] == 2
 
 
-def test_a_batch_derives_each_units_trend_as_its_own(engine: Engine) -> None:
-    _tree()
+def _deep_tree() -> None:
+    """DU → A (A1, A2 → A21, A22), B (B1), C: subtrees of several depths, a leaf among them;
+    every stage moving over the weeks, a done override joining a run of done days."""
+    with write_session() as s:
+        root = root_only(s)
+        draft = add_draft(s, root, date(2025, 4, 1))
+        (sess,) = add_course(s, [(date(2025, 3, 5), (PartyRole.BI_THU,))])
+        a = add_org(s, "A", OrgKind.DANG_BO_CO_SO, parent=root, congress=date(2025, 5, 20))
+        b = add_org(s, "B", OrgKind.DANG_BO_CO_SO, parent=root, congress=date(2025, 5, 25))
+        a2 = add_org(s, "A2", OrgKind.DANG_BO_BO_PHAN, parent=a, congress=date(2025, 5, 12))
+        leaves = [
+            add_org(s, "A1", OrgKind.CHI_BO_TRUC_THUOC, parent=a, congress=date(2025, 5, 10)),
+            add_org(s, "A21", OrgKind.CHI_BO_TRUC_THUOC, parent=a2, congress=date(2025, 5, 11)),
+            add_org(s, "A22", OrgKind.CHI_BO_TRUC_THUOC, parent=a2, congress=date(2025, 5, 13)),
+            add_org(s, "B1", OrgKind.CHI_BO_TRUC_THUOC, parent=b, congress=date(2025, 5, 14)),
+            add_org(s, "C", parent=root, congress=date(2025, 5, 15)),
+        ]
+        b1 = leaves[3]
+        for i, org in enumerate([a, b, a2, *leaves]):
+            add_candidate(
+                s, org, {k: date(2025, 3, 1) + timedelta(days=5 * k + 3 * i) for k in range(1, 6)}
+            )
+            if org is not b1:
+                concluded = date(2025, 3, 1) + timedelta(days=6 * i)
+                add_inspection(s, org, date(2025, 2, 1 + i), concluded)
+            if i % 2:
+                add_submission(s, draft, org, date(2025, 3, 20 + i), [(CommentKind.BO_SUNG, True)])
+                attend(s, sess, org, PartyRole.BI_THU)
+        # B1's inspections are done by its data from 01/3, reopened on 06/4 by an inspection
+        # still open, and done by an override from 15/3 (inside the data's run): its status
+        # has it done since 01/3 (the run the override joined), its data alone would not.
+        add_inspection(s, b1, date(2025, 2, 1), date(2025, 3, 1))
+        add_inspection(s, b1, date(2025, 4, 6))
+        add_override(s, b1, Stage.INSPECTIONS, OverrideState.DONE, date(2025, 3, 15))
+
+
+def _own_points(code: str | None, days: list[date]) -> list[dict[str, Any]]:
+    """What `daihoi status --as-of DAY --org CODE` states of each day's "stages" (a leaf: its
+    own row's figures), under the plan in force that day."""
+    out = []
+    for day in days:
+        doc = status(day, code, plan=None)
+        if doc["units"] == [] or [u["code"] for u in doc["units"]] == [doc["self"]["code"]]:
+            stages = {
+                st: {
+                    "done": int(e["state"] == "done"),
+                    "applicable": int(e["state"] != "not_applicable"),
+                    "progress": e["progress"],
+                }
+                for st, e in doc["self"]["stages"].items()
+            }
+        else:
+            stages = {
+                st: {k: e[k] for k in ("done", "applicable", "progress")}
+                for st, e in doc["stages"].items()
+            }
+        out.append({"as_of": day.isoformat(), "stages": stages})
+    return out
+
+
+def _refs(*codes: str | None) -> list[Any]:
     with read_session() as s:
-        root = resolve_scope(s, code=None)
-        orgs = [root, resolve_scope(s, code="U1"), resolve_scope(s, code="U2")]
-        batch = subtree_trends(s, scope=root, orgs=orgs, as_of=D, weeks=3)
-        for org in orgs:
-            own = compute_trend(s, scope=org, as_of=D, weeks=3).points
-            assert batch[org.id] == own, org.code
+        return [resolve_scope(s, code=c) for c in codes]
+
+
+def test_a_batch_cuts_each_units_points_from_one_judgement_a_day_as_its_own_status_states(
+    engine: Engine,
+) -> None:
+    _deep_tree()
+    orgs = _refs(None, "A", "A2", "B1")  # the root, nested subtrees, a leaf
+    days = trend_days(D, 2)
+    with read_session() as s:
+        frames = DayFrames(s, scope=orgs[0], plan=None)
+        batch = subtree_trends(s, scope=orgs[0], orgs=orgs, as_of=D, weeks=2, frames=frames)
+    assert frames.judged == days  # one judgement of the common scope per day
+    for org in orgs:
+        expected = _own_points(None if org.code == "DU" else org.code, days)
+        assert batch.points[org.id] == expected, org.code
+    assert len({json.dumps(p["stages"]) for p in batch.points[orgs[1].id]}) > 1  # not flat
+    # The case the done override makes: B1 done since the run it joined (01/3), which its
+    # data alone (reopened on 06/4) would not say; its points are its status's all the same.
+    b1 = status(D, "B1", plan=None)["self"]["stages"]["inspections"]
+    assert b1["state"] == "done" and b1["done_on"] == "2025-03-01"
+    # A batch under A (the common scope A) cuts the same points as the root's batch.
+    with read_session() as s:
+        under = subtree_trends(s, scope=orgs[1], orgs=orgs[1:3], as_of=D, weeks=2)
+    assert under.points == {o.id: batch.points[o.id] for o in orgs[1:3]}
+
+
+def test_a_batch_files_its_points_for_each_unit_and_reads_them_back_until_a_write(
+    engine: Engine,
+) -> None:
+    _deep_tree()
+    root, a, _ = orgs = _refs(None, "A", "B")
+    days = trend_days(D, 2)
+    with read_session() as s:
+        first = subtree_trends(s, scope=root, orgs=orgs, as_of=D, weeks=2)
+    assert {i: len(f) for i, f in first.fresh.items()} == {o.id: 3 for o in orgs}
+    remember_subtree(engine, first)
+    with read_session() as s:
+        frames = DayFrames(s, scope=root, plan=None)
+        again = subtree_trends(s, scope=root, orgs=orgs, as_of=D, weeks=2, frames=frames)
+        # A unit's own trend (its report, the CLI, the page) reads the batch's points.
+        single = compute_trend(s, scope=a, as_of=D, weeks=2)
+    assert again.fresh == {} and frames.judged == [] and again.points == first.points
+    assert single.fresh == {} and single.points == first.points[a.id]
+    with read_session() as s:  # a unit the cache lacks: the days it lacks are judged
+        c = resolve_scope(s, code="C")
+        frames = DayFrames(s, scope=root, plan=None)
+        more = subtree_trends(s, scope=root, orgs=[a, c], as_of=D, weeks=2, frames=frames)
+    assert set(more.fresh) == {c.id} and frames.judged == days
+    assert more.points[c.id] == _own_points("C", days)
+    with write_session() as s:
+        org = s.scalars(select(Organisation).where(Organisation.code == "A1")).one()
+        add_inspection(s, org, date(2025, 3, 1))  # A1 no longer done with inspections
+    with read_session() as s:
+        after = subtree_trends(s, scope=root, orgs=orgs, as_of=D, weeks=2)
+    assert after.version > first.version and set(after.fresh) == {o.id for o in orgs}
+    assert after.points[a.id] == _own_points("A", days) != first.points[a.id]
+    remember_subtree(engine, after)
+    with read_session() as s:
+        versions = s.execute(
+            select(TrendPoint.data_version, func.count()).group_by(TrendPoint.data_version)
+        ).all()
+    assert versions == [(after.version, 9)]  # the older version's points are dropped

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, cast
 
 import pandas as pd
@@ -25,8 +25,8 @@ from tasks.reports.labels import (
 )
 from tasks.reports.planning import Kind, PlannedDocument, Request
 from tasks.status.document import stage_summary
-from tasks.status.forecast import add_forecast
-from tasks.status.trend import trend_of
+from tasks.status.forecast import WINDOW_DAYS, add_forecast
+from tasks.status.trend import DayFrames, engine_of, remember_subtree, subtree_trends
 
 NAMES_SHOWN = 15
 DECISION_KEYS = ("short_units", "forecast_late")
@@ -234,7 +234,7 @@ def progress_of(
 ) -> PlannedDocument:
     """The progress report of `org` from its status document with the forecast and its trend
     (the whole one, or the part unit_statuses cuts from a wider scope's, and the trend
-    tasks.status.trend.subtree_trends derives: both give the same document)."""
+    trend_and_forecast cuts from it: both give the same document)."""
     subject = (
         f"Tiến độ chuẩn bị đại hội đảng bộ, chi bộ nhiệm kỳ {term_label(req.settings.term)}"
         f"{req.suffix(org)}"
@@ -260,13 +260,32 @@ def progress_of(
 def plan(req: Request) -> list[PlannedDocument]:
     """The scope's progress report, compared with its previous archived one."""
     previous = _previous(req.s, req.scope, req.as_of, req.settings.issuer.code)
-    add_forecast(req.s, req.result, plan=req.plan_name)
-    points = (
-        trend_of(req.s, scope=req.scope, as_of=req.as_of, plan=req.plan_name)
-        if has_units(req.status)
-        else []
-    )
-    return [progress_of(req, req.scope, req.status, previous, points)]
+    points = trend_and_forecast(req, [req.scope] if has_units(req.status) else [])
+    return [progress_of(req, req.scope, req.status, previous, points.get(req.scope.id, []))]
+
+
+def trend_and_forecast(req: Request, charted: Sequence[OrgRef]) -> dict[int, list[Any]]:
+    """The trend of each charted org (a unit with units, at or under the request's scope, by
+    id) and the forecast added to the request's status, from one judgement of the scope per
+    day: the trend's points the cache does not hold are cut from it (tasks.status.trend
+    DayFrames) and the forecast reads its D − 28, a trend day; the status's own day is its
+    frames. The fresh points are filed (in a transaction of their own)."""
+    frames = DayFrames.of_status(req.s, req.result, plan=req.plan_name)
+    points: dict[int, list[Any]] = {}
+    if charted:
+        trends = subtree_trends(
+            req.s,
+            scope=req.scope,
+            orgs=charted,
+            as_of=req.as_of,
+            plan=req.plan_name,
+            frames=frames,
+        )
+        remember_subtree(engine_of(req.s), trends)
+        points = trends.points
+    _, then = frames.get(req.as_of - timedelta(days=WINDOW_DAYS))
+    add_forecast(req.s, req.result, plan=req.plan_name, then=then)
+    return points
 
 
 def unit_statuses(req: Request, orgs: Sequence[OrgRef]) -> dict[int, dict[str, Any]]:
