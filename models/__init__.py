@@ -9,6 +9,7 @@ from models.accounts import (
     WebSession,
 )
 from models.base import Base
+from models.changes import DataChange
 from models.drafting import SuggestionDismissal
 from models.feedback import Comment, Disposition, Draft, DraftSection, Submission
 from models.inspection import Inspection, Remedy
@@ -40,6 +41,7 @@ __all__ = [
     "Comment",
     "Congress",
     "Course",
+    "DataChange",
     "DataVersion",
     "Disposition",
     "DocumentCounter",

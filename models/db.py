@@ -130,13 +130,21 @@ def read_session(engine: Engine | None = None) -> Iterator[Session]:
 
 def bump_data_version(session: Session) -> None:
     """Move the data version on, in the caller's transaction: it becomes visible with the
-    write itself, so a reader never sees new data under an old version (or the reverse)."""
+    write itself, so a reader never sees new data under an old version (or the reverse).
+    What the transaction declared it touched is filed under the new version (models.changes:
+    `all` when it declared nothing)."""
+    from models import changes
     from models.accounts import DataVersion
 
-    result = session.execute(update(DataVersion).values(version=DataVersion.version + 1))
-    if not getattr(result, "rowcount", 0):
+    result = session.execute(
+        update(DataVersion).values(version=DataVersion.version + 1).returning(DataVersion.version)
+    )
+    moved = result.scalars().all()
+    if not moved:
         session.add(DataVersion(version=1))
         session.flush()
+        moved = [1]
+    changes.record(session, max(moved))
 
 
 @contextmanager

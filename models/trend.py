@@ -1,6 +1,8 @@
 """The trend cache (DESIGN.md "Decision support (exact)"): a stage summary of a scope on a day,
-kept by (scope, day, plan, year, data version). A write moves the data version, so a point
-filed under an older one is never read again (and is dropped when newer points are stored)."""
+kept by (scope, day, plan, year) with the data version it was computed under. A point is read
+again under a later version while no write since touched its scope's subtree on or before its
+day (models.changes: a write that did not say what it touched touches everything); a point
+recomputed replaces the older one of its key."""
 
 from __future__ import annotations
 
@@ -16,7 +18,6 @@ from sqlalchemy import (
     Index,
     String,
     Text,
-    and_,
     delete,
     insert,
     select,
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base
 from models.bulk import chunked
+from models.changes import KEEP_VERSIONS, changes_between
 
 
 class TrendPoint(Base):
@@ -47,40 +49,65 @@ PointKey = tuple[date, str]  # (day, plan)
 
 
 def cached_points(
-    session: Session, *, org_id: int, keys: Sequence[PointKey], year: int | None, version: int
+    session: Session,
+    *,
+    org_id: int,
+    path: str,
+    keys: Sequence[PointKey],
+    year: int | None,
+    version: int,
 ) -> dict[PointKey, dict[str, Any]]:
-    """The stored points among `keys` for this scope, year and data version."""
-    found = cached_points_of(session, org_ids=[org_id], keys=keys, year=year, version=version)
+    """The stored points among `keys` for this scope (id, path) and year that are still
+    valid under `version`."""
+    found = cached_points_of(
+        session, org_paths={org_id: path}, keys=keys, year=year, version=version
+    )
     return found.get(org_id, {})
 
 
 def cached_points_of(
     session: Session,
     *,
-    org_ids: Sequence[int],
+    org_paths: Mapping[int, str],
     keys: Sequence[PointKey],
     year: int | None,
     version: int,
 ) -> dict[int, dict[PointKey, dict[str, Any]]]:
-    """The stored points among `keys` of each of these scopes (by id; a scope with none is
-    absent), for this year and data version: one statement per IN_CHUNK scopes."""
+    """The stored points among `keys` of each of these scopes (id → path; a scope with none
+    is absent) for this year that are valid under `version`: each key's newest point filed
+    under `version` or before, kept when the change log since says no write touched it. One
+    statement per IN_CHUNK scopes, and one for the log."""
     days = sorted({day for day, _ in keys})
     wanted = set(keys)
-    found: dict[int, dict[PointKey, dict[str, Any]]] = {}
+    newest: dict[tuple[int, PointKey], tuple[int, str]] = {}
     if not days:
-        return found
-    for part in chunked(list(org_ids)):
+        return {}
+    for part in chunked(list(org_paths)):
         rows = session.execute(
-            select(TrendPoint.org_id, TrendPoint.day, TrendPoint.plan, TrendPoint.stages).where(
+            select(
+                TrendPoint.org_id,
+                TrendPoint.day,
+                TrendPoint.plan,
+                TrendPoint.data_version,
+                TrendPoint.stages,
+            ).where(
                 TrendPoint.org_id.in_(part),
                 TrendPoint.year == (year or 0),
-                TrendPoint.data_version == version,
+                TrendPoint.data_version <= version,
                 TrendPoint.day.in_(days),
             )
         )
-        for org_id, day, plan, stages in rows:
-            if (day, plan) in wanted:
-                found.setdefault(org_id, {})[(day, plan)] = json.loads(stages)
+        for org_id, day, plan, filed, stages in rows:
+            key = (int(org_id), (day, plan))
+            if key[1] in wanted and (key not in newest or newest[key][0] < filed):
+                newest[key] = (int(filed), stages)
+    if not newest:
+        return {}
+    log = changes_between(session, after=min(f for f, _ in newest.values()), upto=version)
+    found: dict[int, dict[PointKey, dict[str, Any]]] = {}
+    for (org_id, point), (filed, stages) in newest.items():
+        if log.reusable(path=org_paths[org_id], day=point[0], filed=filed):
+            found.setdefault(org_id, {})[point] = json.loads(stages)
     return found
 
 
@@ -92,8 +119,8 @@ def store_points(
     year: int | None,
     version: int,
 ) -> None:
-    """File computed points (ignoring any another process filed meanwhile) and drop this
-    scope's points of older data versions."""
+    """File computed points (ignoring any another process filed meanwhile) in place of this
+    scope's older ones of the same days."""
     store_points_of(session, points={org_id: points}, year=year, version=version)
 
 
@@ -104,18 +131,38 @@ def store_points_of(
     year: int | None,
     version: int,
 ) -> None:
-    """store_points for many scopes (by id) at once: one statement per IN_CHUNK scopes to drop
-    their older versions' points and one to read what is already filed, one executemany."""
+    """store_points for many scopes (by id) at once: per IN_CHUNK scopes, one statement drops
+    their older points of these days (and any too old for the change log to vouch for) and
+    one reads what is already filed under this version; then one executemany."""
     org_ids = [org_id for org_id, own in points.items() if own]
-    keys = sorted({key for org_id in org_ids for key in points[org_id]})
+    days = sorted({day for org_id in org_ids for day, _ in points[org_id]})
     for part in chunked(org_ids):
         session.execute(
             delete(TrendPoint).where(
-                and_(TrendPoint.org_id.in_(part), TrendPoint.data_version < version)
+                TrendPoint.org_id.in_(part),
+                TrendPoint.year == (year or 0),
+                TrendPoint.data_version < version,
+                TrendPoint.day.in_(days),
             )
         )
-    have = cached_points_of(session, org_ids=org_ids, keys=keys, year=year, version=version)
-    rows: Iterable[dict[str, Any]] = (
+        session.execute(
+            delete(TrendPoint).where(
+                TrendPoint.org_id.in_(part),
+                TrendPoint.data_version <= version - KEEP_VERSIONS,
+            )
+        )
+    have: set[tuple[int, date, str]] = set()
+    for part in chunked(org_ids):
+        rows = session.execute(
+            select(TrendPoint.org_id, TrendPoint.day, TrendPoint.plan).where(
+                TrendPoint.org_id.in_(part),
+                TrendPoint.year == (year or 0),
+                TrendPoint.data_version == version,
+                TrendPoint.day.in_(days),
+            )
+        )
+        have.update((int(o), d, p) for o, d, p in rows)
+    rows_in: Iterable[dict[str, Any]] = (
         {
             "org_id": org_id,
             "day": day,
@@ -126,8 +173,8 @@ def store_points_of(
         }
         for org_id in org_ids
         for (day, plan), stages in points[org_id].items()
-        if (day, plan) not in have.get(org_id, {})
+        if (org_id, day, plan) not in have
     )
-    batch = list(rows)
+    batch = list(rows_in)
     if batch:
         session.execute(insert(TrendPoint), batch)

@@ -6,7 +6,9 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from models.changes import touch
 from models.enums import AuditAction, OverrideState, Stage
+from models.org import Organisation
 from models.overrides import OverrideRow, add_override, get_override, revoke_override
 from tasks.core.audit import AuditRow, record_audit, snapshot
 from tasks.core.errors import UsageError, UserError
@@ -30,6 +32,14 @@ def _fields(row: OverrideRow) -> dict[str, object]:
     )
 
 
+def _touch(session: Session, org_id: int, since: date) -> None:
+    """An override (or its revocation) from `since` is in force as of `since` and later only
+    (models.overrides.OverrideRow.in_force): status as of an earlier day is unchanged."""
+    org = session.get(Organisation, org_id)
+    assert org is not None
+    touch(session, path=org.path, since=since)
+
+
 def record_override(
     session: Session,
     *,
@@ -40,7 +50,8 @@ def record_override(
     reason: str,
     actor: str,
 ) -> OverrideRow:
-    """Add an override and its audit event (in the caller's transaction)."""
+    """Add an override and its audit event (in the caller's transaction): it changes the
+    unit's status from its date on only, so it says so (models.changes.touch)."""
     new_id = add_override(
         session,
         org_id=org_id,
@@ -52,6 +63,7 @@ def record_override(
     )
     row = get_override(session, new_id)
     assert row is not None
+    _touch(session, org_id, effective_from)
     record_audit(
         session,
         actor=actor,
@@ -79,6 +91,7 @@ def revoke(session: Session, *, override_id: int, on: date, reason: str, actor: 
             f"({before.revoked_by})."
         )
     revoke_override(session, override_id=override_id, on=on, reason=reason.strip(), actor=actor)
+    _touch(session, before.org_id, on)
     after = get_override(session, override_id)
     assert after is not None
     record_audit(

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from models.changes import touch, touch_nothing
 from models.db import get_engine, read_session, write_with_retry
 from models.enums import IntakeState
 from models.queries import OrgRef, UnknownOrganisation, find_root
@@ -37,7 +38,7 @@ from tasks.intake.pipeline.spec import FormSpec
 from tasks.intake.pipeline.validate import ParsedForm, parse_form
 from tasks.intake.pipeline.workbook import Workbook, open_workbook
 from tasks.intake.preview import UnitChange, compare, confirmation_message, snapshot
-from tasks.intake.records import add_record, refuse, rejected, set_record
+from tasks.intake.records import add_record, refuse, register_only, rejected, set_record
 from tasks.intake.stale import stale_issue
 from tasks.intake.store import keep_file
 from tasks.intake.versions import accepted_for_other_sender, find_duplicate, supersede_earlier
@@ -127,16 +128,18 @@ def _validate_and_write(
     settings = get_settings()
     if not opts.dry_run:
         outcome.intake_id = write_with_retry(
-            lambda s: add_record(
-                s,
-                path=outcome.path,
-                sha=outcome.sha256,
-                state=IntakeState.RECEIVED,
-                form=spec.form,
-                form_version=spec.version,
-                sender_org_id=sender.id if sender else None,
-                undo_of_id=opts.undo_of,
-                actor=opts.actor,
+            register_only(
+                lambda s: add_record(
+                    s,
+                    path=outcome.path,
+                    sha=outcome.sha256,
+                    state=IntakeState.RECEIVED,
+                    form=spec.form,
+                    form_version=spec.version,
+                    sender_org_id=sender.id if sender else None,
+                    undo_of_id=opts.undo_of,
+                    actor=opts.actor,
+                ),
             ),
             engine=engine,
         )
@@ -217,6 +220,14 @@ def _accepted_outcome(
     return outcome
 
 
+# Forms whose importer writes status facts of the sender's subtree only (each row's unit is
+# checked to lie in it: tasks.intake.forms.common.resolve_units, RELIABILITY.md B11; gop-y
+# writes the sender's own submission). Not don-vi (the tree itself), lop-tap-huan (courses
+# every unit's training reads) or tiep-thu (answers to many units' comments): those touch
+# everything.
+SUBTREE_FORMS = frozenset({"nhan-su", "kiem-tra", "danh-gia", "tap-huan", "gop-y"})
+
+
 def _import(
     s: Session,
     ctx: ImportContext,
@@ -239,6 +250,7 @@ def _import(
     if dup is not None:
         if opts.dry_run:
             raise _DryRun(None, [])
+        touch_nothing(s)  # the register alone
         set_record(
             s, ctx.intake_id, state=IntakeState.DUPLICATE, message=f"trùng lần nhận số {dup}"
         )
@@ -276,6 +288,8 @@ def _import(
     if owner is not None:
         supersede_earlier(s, form=spec.form, org=owner, keep_id=ctx.intake_id)
     keep_file(Path(wb.path), ctx.sha256)
+    if sender is not None and spec.form in SUBTREE_FORMS:
+        touch(s, path=sender.path)  # a cached trend point elsewhere stays (models.changes)
     return result
 
 

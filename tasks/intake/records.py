@@ -3,12 +3,14 @@ received, then refused, rejected (with its error workbook), duplicate or accepte
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
+from models.changes import touch_nothing
 from models.db import write_with_retry
 from models.enums import IntakeState
 from models.records import IntakeRecord
@@ -41,6 +43,20 @@ def add_record(
     return rec.id
 
 
+T = TypeVar("T")
+
+
+def register_only(work: Callable[[Session], T]) -> Callable[[Session], T]:
+    """A transaction that writes the intake register alone, which status never reads: it
+    says so (models.changes.touch_nothing), so it spares every cached trend point."""
+
+    def run(session: Session) -> T:
+        touch_nothing(session)
+        return work(session)
+
+    return run
+
+
 def set_record(session: Session, intake_id: int, **values: Any) -> None:
     """Change an intake record in the caller's transaction."""
     session.execute(update(IntakeRecord).where(IntakeRecord.id == intake_id).values(**values))
@@ -48,7 +64,7 @@ def set_record(session: Session, intake_id: int, **values: Any) -> None:
 
 def finish_record(engine: Engine, intake_id: int, **values: Any) -> None:
     """Change an intake record in a transaction of its own."""
-    write_with_retry(lambda s: set_record(s, intake_id, **values), engine=engine)
+    write_with_retry(register_only(lambda s: set_record(s, intake_id, **values)), engine=engine)
 
 
 def refuse(
@@ -61,16 +77,18 @@ def refuse(
     if opts.dry_run or engine is None:
         return outcome
     outcome.intake_id = write_with_retry(
-        lambda s: add_record(
-            s,
-            path=outcome.path,
-            sha=outcome.sha256,
-            state=IntakeState.REJECTED,
-            form=outcome.form,
-            actor=opts.actor,
-            errors=1,
-            message=message,
-            undo_of_id=opts.undo_of,
+        register_only(
+            lambda s: add_record(
+                s,
+                path=outcome.path,
+                sha=outcome.sha256,
+                state=IntakeState.REJECTED,
+                form=outcome.form,
+                actor=opts.actor,
+                errors=1,
+                message=message,
+                undo_of_id=opts.undo_of,
+            )
         ),
         engine=engine,
     )

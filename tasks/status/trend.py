@@ -1,7 +1,8 @@
 """The trend (DESIGN.md "Decision support (exact)"): the stage summary of a scope at D − 7k for
 k = K … 0, each point replayed under the plan in force on its own day (unless one is named) and
-cached in the database by (scope, day, plan, year, data version): a repeated trend recomputes
-nothing, and a write (which moves the data version) makes the points recompute.
+cached in the database by (scope, day, plan, year) with its data version: a repeated trend
+recomputes nothing, and a write makes the points it can change recompute (models.changes: a
+write that says what it touched, a unit's subtree from a day, spares the others' points).
 
 A point states what `daihoi status --as-of DAY` states in its "stages" (done, applicable,
 progress), summed the same way; for a leaf scope, over the scope itself.
@@ -212,7 +213,8 @@ def subtree_trends(
     keys = [(day, choose_plan(plan, day).name) for day in trend_days(as_of, trend_weeks(weeks))]
     ids = list(dict.fromkeys(o.id for o in orgs))
     by_id = {o.id: o for o in orgs}
-    cached = cached_points_of(session, org_ids=ids, keys=keys, year=None, version=version)
+    paths = {i: by_id[i].path for i in ids}
+    cached = cached_points_of(session, org_paths=paths, keys=keys, year=None, version=version)
     out = SubtreeTrends(version=version, points={i: [] for i in ids})
     cutter: _Cutter | None = None
     for key in keys:
@@ -266,7 +268,9 @@ def compute_trend(
     (read in this same transaction), computed otherwise."""
     version = data_version(session)
     keys = [(day, choose_plan(plan, day).name) for day in trend_days(as_of, trend_weeks(weeks))]
-    cached = cached_points(session, org_id=scope.id, keys=keys, year=year, version=version)
+    cached = cached_points(
+        session, org_id=scope.id, path=scope.path, keys=keys, year=year, version=version
+    )
     trend = Trend(scope=scope, year=year, version=version, points=[])
     for day, plan_name in keys:
         stages = cached.get((day, plan_name))

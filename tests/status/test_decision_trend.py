@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 
 from models import Organisation, TrendPoint
 from models.db import read_session, write_session
 from models.enums import CommentKind, OrgKind, OverrideState, PartyRole, Stage
 from models.queries import resolve_scope
+from tasks.core.overrides import record_override
 from tasks.status.trend import (
     DayFrames,
     compute_trend,
+    point_stages,
     remember,
     remember_subtree,
     subtree_trends,
@@ -297,3 +300,131 @@ def test_a_batch_files_its_points_for_each_unit_and_reads_them_back_until_a_writ
             select(TrendPoint.data_version, func.count()).group_by(TrendPoint.data_version)
         ).all()
     assert versions == [(after.version, 9)]  # the older version's points are dropped
+
+
+# Economical invalidation (models.changes): a write that says what it touched spares the points
+# it cannot change; a point is never stale.
+
+
+def _batch(orgs: list[Any], weeks: int = 2) -> Any:
+    with read_session() as s:
+        return subtree_trends(s, scope=orgs[0], orgs=orgs, as_of=D, weeks=weeks)
+
+
+def _recomputed(trends: Any, orgs: list[Any]) -> dict[str, list[str]]:
+    """The days each org's points were computed for now (not read from the cache), by code."""
+    code = {o.id: o.code for o in orgs}
+    return {code[i]: sorted(d.isoformat() for d, _ in keys) for i, keys in trends.fresh.items()}
+
+
+def _assert_fresh(trends: Any, orgs: list[Any]) -> None:
+    """Every point (cached or not) is what a computation now gives."""
+    with read_session() as s:
+        for org in orgs:
+            for point in trends.points[org.id]:
+                day = date.fromisoformat(point["as_of"])
+                fresh = point_stages(s, scope=org, day=day, plan=None, year=None)
+                assert point["stages"] == fresh, (org.code, day)
+
+
+def _override(code: str, on: date) -> None:
+    """The unit's inspections not applicable from `on` (its subtree's applicable units drop)."""
+    with write_session() as s:
+        org = s.scalars(select(Organisation).where(Organisation.code == code)).one()
+        record_override(
+            s,
+            org_id=org.id,
+            stage=Stage.INSPECTIONS,
+            state=OverrideState.NOT_APPLICABLE,
+            effective_from=on,
+            reason="test",
+            actor="t",
+        )
+
+
+def test_a_write_under_one_district_spares_another_districts_points_and_recomputes_its_own(
+    engine: Engine,
+) -> None:
+    _deep_tree()
+    orgs = _refs(None, "A", "A2", "B", "B1")
+    before = _batch(orgs)
+    remember_subtree(engine, before)
+    _override("A1", date(2025, 1, 1))  # before every trend day
+    after = _batch(orgs)
+    every = [d.isoformat() for d in trend_days(D, 2)]
+    # The root and A (A1's ancestors) recompute; B's subtree and A's other branch A2 do not.
+    assert _recomputed(after, orgs) == {"DU": every, "A": every}
+    _assert_fresh(after, orgs)
+    assert after.points[orgs[1].id] != before.points[orgs[1].id]  # A's points did change
+    remember_subtree(engine, after)
+    with read_session() as s:  # the root's own trend (the dashboard's) reads the new points
+        assert compute_trend(s, scope=orgs[0], as_of=D, weeks=2).fresh == {}
+
+
+def test_a_dated_write_spares_the_points_of_the_days_before_it(engine: Engine) -> None:
+    _deep_tree()
+    orgs = _refs(None, "A", "B")
+    before = _batch(orgs)
+    remember_subtree(engine, before)
+    _override("B1", D - timedelta(days=3))  # in force from between the last two trend days
+    after = _batch(orgs)
+    assert _recomputed(after, orgs) == {"DU": [D.isoformat()], "B": [D.isoformat()]}
+    _assert_fresh(after, orgs)
+    b = orgs[2].id
+    assert (
+        after.points[b][-1] != before.points[b][-1]
+        and after.points[b][:-1] == before.points[b][:-1]
+    )
+
+
+def test_an_import_of_a_units_form_spares_the_other_subtrees(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from tasks.intake.receive import ImportOptions, import_file
+    from tests.helpers.workbooks import write_book
+
+    _deep_tree()
+    orgs = _refs(None, "A", "A2", "B")
+    before = _batch(orgs)
+    remember_subtree(engine, before)
+    header = ["Mã cuộc", "Mã đơn vị", "Loại", "Hình thức", "Đối tượng", "Ngày bắt đầu"]
+    row = ["KT-9", "A21", "Kiểm tra", "Chuyên đề", "Tổ chức đảng", "01/03/2025"]
+    book = write_book(tmp_path / "kt.xlsx", {"Kiểm tra giám sát": (header, [row])})
+    outcome = import_file(book, ImportOptions(sender_code="A21"))
+    assert outcome.state.value == "accepted", [i.text() for i in outcome.issues]
+    after = _batch(orgs)
+    every = [d.isoformat() for d in trend_days(D, 2)]
+    assert _recomputed(after, orgs) == {"DU": every, "A": every, "A2": every}  # not B
+    _assert_fresh(after, orgs)
+    assert after.points[orgs[2].id][-1] != before.points[orgs[2].id][-1]  # A21 reopened
+
+
+def test_a_write_that_does_not_say_what_it_touched_recomputes_every_point(
+    engine: Engine,
+) -> None:
+    _deep_tree()
+    orgs = _refs(None, "A", "B")
+    remember_subtree(engine, _batch(orgs))
+    with write_session() as s:
+        org = s.scalars(select(Organisation).where(Organisation.code == "B1")).one()
+        add_inspection(s, org, date(2025, 3, 1))
+    after = _batch(orgs)
+    assert set(_recomputed(after, orgs)) == {"DU", "A", "B"}
+    _assert_fresh(after, orgs)
+
+
+def test_a_point_is_recomputed_when_a_version_since_it_has_no_record(engine: Engine) -> None:
+    from models import DataChange
+
+    _deep_tree()
+    orgs = _refs(None, "B")
+    remember_subtree(engine, _batch(orgs))
+    _override("A1", D - timedelta(days=10))  # spares B
+    with read_session() as s:
+        assert subtree_trends(s, scope=orgs[0], orgs=orgs[1:], as_of=D, weeks=2).fresh == {}
+    with write_session(changes_data=False) as s:  # its record pruned (or never filed)
+        newest = s.scalar(select(func.max(DataChange.version)))
+        s.execute(delete(DataChange).where(DataChange.version == newest))
+    after = _batch(orgs)
+    assert set(_recomputed(after, orgs)) == {"DU", "B"}
+    _assert_fresh(after, orgs)
