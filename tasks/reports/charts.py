@@ -55,19 +55,36 @@ def _png(fig: Any) -> bytes:
     return buf.getvalue()
 
 
-def _encode(image: Any) -> bytes:
-    """RGBA pixels (opaque: the figure's face is white) as PNG, RGB at zlib level 1: a
-    chart's pixels are all a batch draws of it, and at the default level and with the
-    alpha channel its encoding cost more than drawing it (~25 ms against ~10 ms, about
-    1 % smaller)."""
-    import numpy as np
-    from PIL import Image
+def _chunk(tag: bytes, data: bytes) -> bytes:
+    import struct
+    import zlib
 
-    buf = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(image[:, :, :3]), "RGB").save(
-        buf, format="png", dpi=(DPI, DPI), compress_level=1
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+
+def _encode(image: Any) -> bytes:
+    """RGBA pixels (opaque: the figure's face is white) as an RGB PNG at DPI: rows unfiltered,
+    deflated at zlib level 1. A chart is large flat areas, which that compresses about as well
+    as PIL's adaptive filters at its default level (~90 KB) in a third of the time (~7 ms,
+    not ~25: at national scale encoding cost more than drawing)."""
+    import struct
+    import zlib
+
+    import numpy as np
+
+    height, width = image.shape[:2]
+    raw = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # filter byte 0 (none) per row
+    raw[:, 1:].reshape(height, width, 3)[...] = image[:, :, :3]
+    per_metre = round(DPI / 0.0254)
+    return b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),
+            _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+            _chunk(b"IDAT", zlib.compress(raw.tobytes(), 1)),
+            _chunk(b"IEND", b""),
+        )
     )
-    return buf.getvalue()
 
 
 def stages_chart(stages: Mapping[str, Mapping[str, Any]]) -> bytes:
@@ -237,7 +254,7 @@ def trend_chart(points: Sequence[Mapping[str, Any]]) -> bytes:
     The axes, ticks, labels and legend depend on the days and on which weeks have a point
     (matplotlib's autoscaling spans those), so they are drawn by matplotlib once per such
     frame, and each chart restores that picture and draws only its lines and the two axis
-    lines over them (matplotlib's blitting; ~400 ms a chart drawn whole, a batch draws one
+    lines over them (matplotlib's blitting: ~12 ms a chart, ~400 drawn whole; a batch draws one
     per unit with units)."""
     from datetime import date
 

@@ -19,6 +19,15 @@ from tasks.reports import archive, queries
 from tasks.reports.kinds import KINDS, personnel, progress
 from tasks.reports.planning import ResolvedRequest, open_request
 from tasks.status.delegates import Figures
+from tasks.status.trend import (
+    DayFrames,
+    engine_of,
+    remember_subtree,
+    subtree_trends,
+    trend_days,
+    trend_weeks,
+    with_units,
+)
 
 UNIT_KINDS = ("personnel", "progress")
 
@@ -124,6 +133,32 @@ def _unit_progress(
                 scope=ref, plan=req.plan.name, term=req.term, documents=[doc]
             )
     return out
+
+
+def warm_unit_trends(
+    session: Session, *, units: Sequence[str], as_of: date, plan: str | None, days: Sequence[date]
+) -> int:
+    """File the trend points of these days that the progress reports of these units (as
+    plan_unit_documents plans them) draw, from one judgement of each draft group's common
+    scope a day: several processes, each given a share of the days, judge the trend of a batch
+    once between them instead of each in full. How many points were filed."""
+    refs = _refs(session, units)
+    filed = 0
+    for common, group in _by_draft(session, list(refs.values())):
+        frames = DayFrames(session, scope=common, plan=plan)
+        shown = [d for d in trend_days(as_of, trend_weeks(None)) if d in set(days)]
+        if not shown:
+            continue
+        units_of_day, _ = frames.get(shown[0])
+        charted = with_units(units_of_day, group)
+        if not charted:
+            continue
+        trends = subtree_trends(
+            session, scope=common, orgs=charted, as_of=as_of, plan=plan, frames=frames, only=days
+        )
+        remember_subtree(engine_of(session), trends)
+        filed += sum(len(f) for f in trends.fresh.values())
+    return filed
 
 
 def _unit_personnel(

@@ -11,7 +11,7 @@ progress), summed the same way; for a leaf scope, over the scope itself.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -201,16 +201,21 @@ def subtree_trends(
     weeks: int | None = None,
     plan: str | None = None,
     frames: DayFrames | None = None,
+    only: Collection[date] | None = None,
 ) -> SubtreeTrends:
     """The trend of each org at or under the scope (a batch of per-unit reports): its points
     read from the cache where filed under the current data version (year: none), the others
     cut from one judgement of the scope per day (`frames`, shared with the forecast), and
     judged only on a day some org has no point of. Equal to each org's own trend when its
     units are judged on the same inputs in both (the same current draft, as
-    tasks.status.memo says)."""
+    tasks.status.memo says). `only`: the trend's points of these days alone (a share of the
+    days, filed ahead by one of several processes: warm_trends)."""
     frames = frames or DayFrames(session, scope=scope, plan=plan)
     version = data_version(session)
-    keys = [(day, choose_plan(plan, day).name) for day in trend_days(as_of, trend_weeks(weeks))]
+    days = trend_days(as_of, trend_weeks(weeks))
+    if only is not None:
+        days = [day for day in days if day in only]
+    keys = [(day, choose_plan(plan, day).name) for day in days]
     ids = list(dict.fromkeys(o.id for o in orgs))
     by_id = {o.id: o for o in orgs}
     paths = {i: by_id[i].path for i in ids}
@@ -232,6 +237,12 @@ def subtree_trends(
             stages = computed[i] if i in computed else cached[i][key]
             out.points[i].append({"as_of": day.isoformat(), "stages": stages})
     return out
+
+
+def with_units(units: pd.DataFrame, orgs: Sequence[OrgRef]) -> list[OrgRef]:
+    """The orgs with units under them among a scope's units (those a report charts)."""
+    parents = set(units["parent_id"].dropna().astype("int64").tolist())
+    return [o for o in orgs if o.id in parents]
 
 
 def remember_subtree(engine: Engine, trends: SubtreeTrends) -> None:

@@ -428,3 +428,29 @@ def test_a_point_is_recomputed_when_a_version_since_it_has_no_record(engine: Eng
     after = _batch(orgs)
     assert set(_recomputed(after, orgs)) == {"DU", "B"}
     _assert_fresh(after, orgs)
+
+
+def test_processes_sharing_the_days_file_the_points_each_units_report_then_reads(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from models.settings import get_settings
+    from tasks.reports.plan import warm_unit_trends
+
+    monkeypatch.setenv("DAIHOI_TREND_WEEKS", "2")
+    get_settings.cache_clear()
+    _deep_tree()
+    days = trend_days(D, 2)
+    codes = ["DU", "A", "A1", "A2", "A21", "A22", "B", "B1", "C"]
+    with read_session() as s:  # two processes, each its share of the earlier days
+        filed = [
+            warm_unit_trends(s, units=codes, as_of=D, plan=None, days=share)
+            for share in (days[0:1], days[1:2])
+        ]
+    assert filed == [4, 4]  # the units with units: DU, A, A2, B
+    orgs = _refs(None, "A", "A2", "B")
+    with read_session() as s:
+        frames = DayFrames(s, scope=orgs[0], plan=None)
+        batch = subtree_trends(s, scope=orgs[0], orgs=orgs, as_of=D, frames=frames)
+    assert frames.judged == [D]  # the status's own day only (a report has its frames)
+    for org in orgs:
+        assert batch.points[org.id] == _own_points(None if org.code == "DU" else org.code, days)
