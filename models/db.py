@@ -152,8 +152,8 @@ def write_session(engine: Engine | None = None, *, changes_data: bool = True) ->
     """A session whose transaction takes the write lock at once and commits at the end.
 
     Every such transaction moves the data version (the status cache's key) just before it
-    commits, so no writer can forget to; `changes_data=False` is for the web's own
-    bookkeeping (sessions, logins, accounts), which status never reads."""
+    commits, so no writer can forget to; `changes_data=False` is for bookkeeping
+    that status never reads: the web's own (sessions, logins, accounts), the report archive."""
     engine = engine or get_engine()
     bind = engine.execution_options(sqlite_begin="IMMEDIATE") if is_sqlite(engine) else engine
     with sessionmaker(bind, expire_on_commit=False)() as session, session.begin():

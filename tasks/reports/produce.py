@@ -270,7 +270,7 @@ class _Writer:
             if moved:
                 table = cast(Table, ReportArchive.__table__)
                 stmt = update(table).where(table.c.id == bindparam("row_id"))
-                with write_session() as session:
+                with write_session(changes_data=False) as session:
                     session.execute(stmt.values(path=bindparam("new_path")), moved)
                     staged.publish()
             else:
@@ -294,14 +294,14 @@ class _Writer:
         """Render drafts before the write lock is taken; archive them in one transaction."""
         with staging() as staged:
             values = self.stage_new(staged, todo, [None] * len(todo))
-            with write_session() as session:
+            with write_session(changes_data=False) as session:
                 archive.drop_drafts_at(session, paths=[v["path"] for v in values])
                 _add_rows(session, values)
                 staged.publish()
 
     def issue(self, todo: list[int]) -> None:
         """Take numbers and render the issued files in the transaction that archives them."""
-        with staging() as staged, write_session() as session:
+        with staging() as staged, write_session(changes_data=False) as session:
             # Another process may have issued the same content while we rendered.
             keys = [self.jobs[i].key(self.as_of) for i in todo]
             pending = []

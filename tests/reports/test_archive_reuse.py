@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select, update
 
+from models.accounts import data_version
 from models.db import read_session, write_session
 from models.records import ReportArchive
 from tests.helpers.cli import run_cli
@@ -107,3 +108,17 @@ def test_a_reused_draft_is_not_said_to_take_no_new_number(
     code, out = _report(tmp_path)
     assert code == 0 and "(dự thảo) — đã có trong lưu trữ" in out
     assert "không cấp số mới" not in out
+
+
+def test_archiving_reports_moves_no_data_version_so_cached_trends_stay(
+    tree: dict[str, int], tmp_path: Path
+) -> None:
+    def version() -> int:
+        with read_session() as s:
+            return data_version(s)
+
+    before = version()
+    assert _report(tmp_path / "draft")[0] == 0  # a draft archived
+    assert _report(tmp_path / "issued", "--issue")[0] == 0  # a number taken, issued
+    assert _report(tmp_path / "elsewhere", "--issue")[0] == 0  # the same file copied
+    assert len(_rows()) == 2 and version() == before  # the draft and the issued file

@@ -148,8 +148,9 @@ def test_each_units_planned_progress_report_is_the_one_of_its_own_status(
     days = trend_days(AS_OF, get_settings().trend_weeks)
     for code in (demo["root"], demo["mid"]):
         points = _trend_points(code)
-        assert sorted(points) == days, code
-        for day in days:
+        # and those the fixture's earlier renders filed (archiving moves no data version)
+        assert set(days) <= set(points), code
+        for day in sorted(points):
             with read_session() as session:
                 doc = compute_status(session, scope=code, as_of=day)
             expected = {
