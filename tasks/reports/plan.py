@@ -142,13 +142,14 @@ def warm_unit_trends(
     plan_unit_documents plans them) draw, from one judgement of each draft group's common
     scope a day: several processes, each given a share of the days, judge the trend of a batch
     once between them instead of each in full. How many points were filed."""
+    share = set(days)
+    shown = [d for d in trend_days(as_of, trend_weeks(None)) if d in share]
+    if not shown:
+        return 0
     refs = _refs(session, units)
     filed = 0
     for common, group in _by_draft(session, list(refs.values())):
         frames = DayFrames(session, scope=common, plan=plan)
-        shown = [d for d in trend_days(as_of, trend_weeks(None)) if d in set(days)]
-        if not shown:
-            continue
         units_of_day, _ = frames.get(shown[0])
         charted = with_units(units_of_day, group)
         if not charted:

@@ -90,7 +90,8 @@ def outlook(
     as_of: str | None = None,
 ) -> Response:
     """The dashboard's forecast (units not making it at the last 28 days' pace, per stage) and
-    trend (the last `trend_weeks` weeks, 12 by default), loaded after the page so the page itself stays one status."""
+    trend (the last `trend_weeks` weeks, 12 by default), loaded after the page so the page
+    itself stays one status."""
     ctx: dict[str, Any] = {"title": "Dự báo và diễn biến", "nav": "tong-quan", "access": access}
     if access.target is None:
         return page(request, "empty.html", ctx)
