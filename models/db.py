@@ -122,9 +122,17 @@ def is_sqlite(engine: Engine) -> bool:
 
 @contextmanager
 def read_session(engine: Engine | None = None) -> Iterator[Session]:
-    """A session in a read transaction, rolled back at the end."""
+    """A session in a read transaction, rolled back at the end.
+
+    Every statement in it sees one snapshot, so a document built from several queries never
+    mixes data from before and after a write: SQLite's deferred BEGIN holds one WAL snapshot
+    from the first read; PostgreSQL's default READ COMMITTED would take a new snapshot per
+    statement, so reads ask for REPEATABLE READ (a read-only transaction never fails on it)."""
     engine = engine or get_engine()
-    with sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
+    bind = (
+        engine if is_sqlite(engine) else engine.execution_options(isolation_level="REPEATABLE READ")
+    )
+    with sessionmaker(bind, expire_on_commit=False)() as session, session.begin():
         yield session
 
 
