@@ -23,6 +23,7 @@ _engines: dict[str, Engine] = {}
 T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+READ_ONLY = "daihoi_read_only"  # Session.info's mark of a read_session (models.snapshot)
 
 
 def normalise_url(url: str) -> str:
@@ -133,6 +134,7 @@ def read_session(engine: Engine | None = None) -> Iterator[Session]:
         engine if is_sqlite(engine) else engine.execution_options(isolation_level="REPEATABLE READ")
     )
     with sessionmaker(bind, expire_on_commit=False)() as session, session.begin():
+        session.info[READ_ONLY] = True
         yield session
 
 

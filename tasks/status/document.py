@@ -23,6 +23,7 @@ from models.enums import OrgKind, OrgStatus
 from models.org import Organisation
 from models.queries import OrgRef, parent_code, resolve_scope
 from models.settings import get_settings
+from models.snapshot import beside
 from tasks.core.errors import UsageError
 from tasks.core.plans import STAGES, Plan, choose_plan
 from tasks.status import feasibility, judge, milestones, targets
@@ -50,6 +51,9 @@ DATE_COLUMNS = (
 PIPELINE_COLUMNS = tuple(f"pipe_{c}" for c in q.CATEGORY_FLAGS)
 LEVEL_OF_KIND = {k.value: k.level for k in OrgKind}
 LABEL_OF_KIND = {k.value: k.label for k in OrgKind}
+# From this many units, status reads half its facts on a second connection (models.snapshot):
+# below it, a thread and a second transaction cost more than they save.
+SPLIT_READS_FROM_UNITS = 2_000
 
 
 @dataclass
@@ -129,57 +133,72 @@ def _personnel_frames(groups: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
 def fetch_inputs(
     session: Session, *, scope: OrgRef, as_of: date, plan: Plan, year: int | None
 ) -> StatusInputs:
-    """Run the stage queries for every unit at or under the scope."""
+    """Run the stage queries for every unit at or under the scope: for a large scope, the
+    personnel and inspection ones on a second connection of the same snapshot meanwhile."""
     path = scope.path
     term = get_settings().term
     units = _frame(session, q.units_query(scope_path=path, term=term))
-    units["level"] = units["kind"].map(LEVEL_OF_KIND)
-    defaults = units["level"].map(lambda lv: plan.default_congress(lv))
-    units["congress_date"] = units["planned_date"].fillna(pd.to_datetime(defaults))
-    # The day each unit's dated facts are read up to (the stage queries' own `q.cutoff`).
-    day = pd.Timestamp(as_of)
-    units["cutoff"] = units["held_date"].where(units["held_date"] < day, day)
-    draft = session.execute(q.current_draft_query(scope_path=path)).first()
-    draft_id = draft.id if draft else None
-    feedback = (
-        _frame(
-            session, q.feedback_query(scope_path=path, as_of=as_of, term=term, draft_id=draft_id)
-        )
-        if draft_id is not None
-        else pd.DataFrame(columns=["id", "submitted_on", "comments", "answered"])
-    )
-    if year is None:
-        year = session.scalar(q.latest_year_query(scope_path=path, as_of=as_of))
-    figures = (
-        _frame(session, q.year_figures_query(scope_path=path, year=year))
-        if year is not None
-        else pd.DataFrame()
-    )
     age = q.AgeReference(
         term=term,
         reference={k: plan.age_reference(k.level) for k in OrgKind},
         default_congress={k: plan.default_congress(k.level) for k in OrgKind},
     )
-    passed, personnel = _personnel_frames(
-        _frame(session, q.candidates_query(scope_path=path, as_of=as_of, age=age))
-    )
+
+    def personnel_and_inspections(s: Session) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        passed, personnel = _personnel_frames(
+            _frame(s, q.candidates_query(scope_path=path, as_of=as_of, age=age))
+        )
+        inspections = _frame(s, q.inspections_query(scope_path=path, as_of=as_of, term=term))
+        return passed, personnel, inspections
+
+    with beside(
+        session, personnel_and_inspections, parallel=len(units) >= SPLIT_READS_FROM_UNITS
+    ) as split:
+        units["level"] = units["kind"].map(LEVEL_OF_KIND)
+        defaults = units["level"].map(lambda lv: plan.default_congress(lv))
+        units["congress_date"] = units["planned_date"].fillna(pd.to_datetime(defaults))
+        # The day each unit's dated facts are read up to (the stage queries' own `q.cutoff`).
+        day = pd.Timestamp(as_of)
+        units["cutoff"] = units["held_date"].where(units["held_date"] < day, day)
+        draft = session.execute(q.current_draft_query(scope_path=path)).first()
+        draft_id = draft.id if draft else None
+        feedback = (
+            _frame(
+                session,
+                q.feedback_query(scope_path=path, as_of=as_of, term=term, draft_id=draft_id),
+            )
+            if draft_id is not None
+            else pd.DataFrame(columns=["id", "submitted_on", "comments", "answered"])
+        )
+        if year is None:
+            year = session.scalar(q.latest_year_query(scope_path=path, as_of=as_of))
+        figures = (
+            _frame(session, q.year_figures_query(scope_path=path, year=year))
+            if year is not None
+            else pd.DataFrame()
+        )
+        course_roles = _frame(session, q.course_roles_query(as_of=as_of))
+        attendance = _frame(session, q.training_query(scope_path=path, as_of=as_of, term=term))
+        overrides = _frame(session, q.overrides_query(scope_path=path, as_of=as_of, term=term))
+        scope_parent = parent_code(session, org=scope)
+        passed, personnel, inspections = split()
     return StatusInputs(
         scope=scope,
         as_of=as_of,
         units=units,
         personnel=personnel,
         passed=passed,
-        inspections=_frame(session, q.inspections_query(scope_path=path, as_of=as_of, term=term)),
+        inspections=inspections,
         draft_id=draft_id,
         draft_deadline=draft.deadline if draft else None,
         draft_scope_id=draft.scope_org_id if draft else None,
         feedback=feedback,
-        course_roles=_frame(session, q.course_roles_query(as_of=as_of)),
-        attendance=_frame(session, q.training_query(scope_path=path, as_of=as_of, term=term)),
-        overrides=_frame(session, q.overrides_query(scope_path=path, as_of=as_of, term=term)),
+        course_roles=course_roles,
+        attendance=attendance,
+        overrides=overrides,
         year=year,
         year_figures=figures,
-        scope_parent=parent_code(session, org=scope),
+        scope_parent=scope_parent,
     )
 
 
@@ -282,10 +301,12 @@ EXTRAS: dict[str, tuple[str, ...]] = {
 def _iso_column(column: pd.Series) -> list[str | None]:
     """_iso of every value of a column; vectorised for datetime columns."""
     if pd.api.types.is_datetime64_dtype(column.dtype):
-        values = column.to_numpy().astype("datetime64[D]")
-        days = np.datetime_as_string(values).astype(object)  # Python str, made in C
-        days[np.isnat(values)] = None
-        out: list[str | None] = days.tolist()
+        # One Python str per distinct day, shared by its rows (a national stage: ~60,000
+        # rows, a few hundred days), made in C.
+        days, rows = np.unique(column.to_numpy().astype("datetime64[D]"), return_inverse=True)
+        texts = np.datetime_as_string(days).astype(object)
+        texts[np.isnat(days)] = None
+        out: list[str | None] = texts[rows.reshape(-1)].tolist()
         return out
     return [_iso(v) for v in column.tolist()]
 
@@ -348,8 +369,17 @@ def _tree_order(units: pd.DataFrame) -> list[int]:
 def build_status(inputs: StatusInputs, plan: Plan, earlier: Earlier | None = None) -> StatusResult:
     """Judge, roll up and shape the status document."""
     per_stage = judge_all(inputs, plan, earlier)
-    units = inputs.units
-    scope_id = inputs.scope.id
+    target_entries: list[dict[str, Any]] = []
+    if inputs.year is not None:
+        target_entries = targets.summarise(
+            targets.contributions(inputs.units, inputs.year_figures), plan, inputs.year
+        )
+    units, scope, scope_parent = inputs.units, inputs.scope, inputs.scope_parent
+    year, as_of = inputs.year, inputs.as_of
+    # The stage frames are judged: when the caller handed over its only reference
+    # (status_result), they are freed before the document's ~10⁶ objects are made.
+    del inputs
+    scope_id = scope.id
     sub = units[units["id"] != scope_id]
     cols = [*COUNT_COLUMNS, "progress_sum"]
     # Every stage's figures side by side (columns "stage:name"), summed over the tree at once.
@@ -374,7 +404,7 @@ def build_status(inputs: StatusInputs, plan: Plan, earlier: Earlier | None = Non
     scope_pos = int(np.flatnonzero(units["id"].to_numpy() == scope_id)[0])
     entries = {s: _stage_entries(per_stage[s], s, plan) for s in STAGES}
     self_json = {
-        "code": inputs.scope.code,
+        "code": scope.code,
         "stages": {s: entries[s][scope_pos] for s in STAGES},
     }
     ids = units["id"].tolist()
@@ -391,7 +421,7 @@ def build_status(inputs: StatusInputs, plan: Plan, earlier: Earlier | None = Non
             continue
         parent = parents[i]
         if ids[i] == scope_id:  # a leaf's own row: its real parent (outside the scope's rows)
-            parent_of = inputs.scope_parent
+            parent_of = scope_parent
         else:
             parent_of = None if _missing(parent) else code_of.get(int(parent))
         unit_list.append(
@@ -400,28 +430,24 @@ def build_status(inputs: StatusInputs, plan: Plan, earlier: Earlier | None = Non
                 "name": names[i],
                 "kind": LABEL_OF_KIND[kinds[i]],
                 "parent": parent_of,
-                "depth": int(depths[i]) - int(inputs.scope.depth),
+                "depth": int(depths[i]) - int(scope.depth),
                 "congress_date": congress[i],
                 "stages": {s: entries[s][i] for s in STAGES},
             }
         )
-    target_entries: list[dict[str, Any]] = []
-    if inputs.year is not None:
-        contrib = targets.contributions(units, inputs.year_figures)
-        target_entries = targets.summarise(contrib, plan, inputs.year)
     document = {
         "schema": SCHEMA_VERSION,
-        "as_of": inputs.as_of.isoformat(),
-        "org": inputs.scope.code,
+        "as_of": as_of.isoformat(),
+        "org": scope.code,
         "plan": plan.name,
-        "year": inputs.year,
+        "year": year,
         "stages": stages_json,
         "self": self_json,
         "targets": target_entries,
         "units": unit_list,
     }
     return StatusResult(
-        document=document, units=units, per_stage=per_stage, subtree=subtree, scope=inputs.scope
+        document=document, units=units, per_stage=per_stage, subtree=subtree, scope=scope
     )
 
 
@@ -488,8 +514,10 @@ def status_result(
         return judged[day]
 
     with gc_paused():
-        inputs = fetch_inputs(session, scope=ref, as_of=as_of, plan=chosen, year=year)
-        return build_status(inputs, chosen, earlier)
+        # No name of ours holds the inputs: build_status frees their stage frames once judged.
+        return build_status(
+            fetch_inputs(session, scope=ref, as_of=as_of, plan=chosen, year=year), chosen, earlier
+        )
 
 
 def compute_status(
