@@ -69,10 +69,14 @@ def orgs_by_code(session: Session, *, codes: Iterable[str]) -> dict[str, OrgRef]
 
 
 def find_org(session: Session, *, code: str) -> OrgRef:
-    """The organisation with this code (codes compare case-insensitively, stored upper-case)."""
-    row = session.scalars(
-        select(Organisation).where(func.upper(Organisation.code) == code.strip().upper())
-    ).one_or_none()
+    """The organisation with this code (codes compare case-insensitively, stored upper-case:
+    the code's unique index answers; only a miss compares every code upper-cased)."""
+    wanted = code.strip().upper()
+    row = session.scalars(select(Organisation).where(Organisation.code == wanted)).one_or_none()
+    if row is None:
+        row = session.scalars(
+            select(Organisation).where(func.upper(Organisation.code) == wanted)
+        ).one_or_none()
     if row is None:
         raise UnknownOrganisation(code)
     return org_ref(row)
