@@ -109,6 +109,19 @@ def get_engine(url: str | None = None) -> Engine:
     return engine
 
 
+def sibling_engine(engine: Engine) -> Engine:
+    """A second engine on the same database, with its own pool, for the second connection of a
+    read split over two (models.snapshot). Its own pool so that a reader waiting for a second
+    connection never waits on the main pool, whose connections may all be held by readers
+    waiting the same way."""
+    url = engine.url.render_as_string(hide_password=False)
+    key = f"sibling:{url}"
+    sibling = _engines.get(key)
+    if sibling is None:
+        sibling = _engines[key] = build_engine(url)
+    return sibling
+
+
 def dispose_engines() -> None:
     """Close every pooled connection and forget the engines (tests, forks)."""
     for engine in _engines.values():
