@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, create_engine, func, select
 from sqlalchemy.orm import Session
 
 import models.snapshot as snapshot
@@ -118,13 +118,11 @@ def test_a_status_read_over_two_connections_equals_one_read_on_one(
 def test_the_second_connection_never_waits_on_the_pool_the_readers_hold(db_url: str) -> None:
     # One connection in the caller's pool, held by the caller: a second connection drawn from
     # the same pool would wait out its timeout and fail.
-    from sqlalchemy import create_engine
-
     tight = create_engine(db_url, pool_size=1, max_overflow=0, pool_timeout=0.5)
     _add("A")
     try:
         with read_session(tight) as s, snapshot.beside(s, _count) as result:
             assert result() == 1
-            assert tight.pool.checkedout() == 1  # the caller's only
+            assert tight.pool.checkedout() == 1  # type: ignore[attr-defined]  # the caller's
     finally:
         tight.dispose()
