@@ -58,7 +58,13 @@ LEGEND = "  ".join(
 def render_summary(doc: dict[str, Any]) -> Table:
     """The scope's stage summaries: one row per stage."""
     as_of = date.fromisoformat(doc["as_of"])
-    table = Table(title=f"{doc['org']} — ngày {as_of:%d/%m/%Y} — kế hoạch {doc['plan']}")
+    units = doc["stages"][STAGES[0]]["units"]
+    # The units' count in the title, not in every row: "61.442/63.210" would not fit the
+    # column at 80 characters and Rich would cut it to "61.442…".
+    table = Table(
+        title=f"{doc['org']} — ngày {as_of:%d/%m/%Y} — kế hoạch {doc['plan']}"
+        f" — {vn_int(units)} đơn vị"
+    )
     table.add_column("Nội dung")
     for label in ("Áp dụng", "Xong", "Quá hạn", "Sắp hạn", "Đúng hạn", "Chưa làm", "Tiến độ"):
         table.add_column(label, justify="right")
@@ -67,7 +73,7 @@ def render_summary(doc: dict[str, Any]) -> Table:
         pct = vn_percent(s["progress"])
         table.add_row(
             STAGE_LABELS[stage],
-            f"{vn_int(s['applicable'])}/{vn_int(s['units'])}",
+            vn_int(s["applicable"]),
             f"[green]{vn_int(s['done'])}[/]",
             f"[bold red]{vn_int(s['overdue'])}[/]",
             f"[yellow]{vn_int(s['at_risk'])}[/]",
@@ -78,8 +84,49 @@ def render_summary(doc: dict[str, Any]) -> Table:
     return table
 
 
-def render_table(doc: dict[str, Any], *, sort: str, limit: int | None, width: int = 200) -> Table:
-    """Units × stages, coloured by state, in tree order or most behind first.
+# A terminal table of more units than this is not read but scrolled past (a national one,
+# 63,000 rows, also took a minute to draw): a larger scope shows its direct children (tree
+# order) or its most behind (lag order), and says how to see the rest, unless --all or --limit.
+TEXT_UNITS = 200
+# The same for the lines of "Nhân sự còn thiếu" and "Dự báo không kịp tiến độ".
+TEXT_LINES = 50
+
+
+def pick_units(
+    doc: dict[str, Any], *, sort: str, limit: int | None, show_all: bool = True
+) -> tuple[list[dict[str, Any]], str | None]:
+    """The units the table shows, in its order, and the line saying what was left out."""
+    units = list(doc["units"])
+    if sort == "lag":
+        as_of = date.fromisoformat(doc["as_of"])
+        units.sort(key=lambda u: -lag_days(u, as_of))
+    if limit:
+        return units[:limit], None
+    if show_all or len(units) <= TEXT_UNITS:
+        return units, None
+    if sort == "tree":
+        top = min(u["depth"] for u in units)
+        picked = [u for u in units if u["depth"] == top][:TEXT_UNITS]
+        what = "đơn vị trực thuộc trực tiếp"
+    else:
+        picked, what = units[:TEXT_UNITS], "đơn vị trễ nhất"
+    return picked, (
+        f"Đang hiện {vn_int(len(picked))} {what} trong tổng số {vn_int(len(units))} đơn vị. "
+        "Xem toàn bộ: thêm --all; một đơn vị và các cấp dưới: --org MÃ; "
+        "ra Excel: daihoi export status --out TỆP.xlsx."
+    )
+
+
+def render_table(
+    doc: dict[str, Any],
+    *,
+    sort: str,
+    limit: int | None,
+    width: int = 200,
+    units: list[dict[str, Any]] | None = None,
+) -> Table:
+    """Units × stages, coloured by state, in tree order or most behind first (`units`: those
+    pick_units chose, already in order).
 
     Names are shown when the terminal is wide enough; codes always are."""
     as_of = date.fromisoformat(doc["as_of"])
@@ -93,11 +140,11 @@ def render_table(doc: dict[str, Any], *, sort: str, limit: int | None, width: in
     for stage in STAGES:
         table.add_column(STAGE_LABELS[stage], no_wrap=True)
     table.add_column("Trễ", justify="right", no_wrap=True, min_width=3)
-    units = list(doc["units"])
-    if sort == "lag":
-        units.sort(key=lambda u: -lag_days(u, as_of))
-    for unit in units[:limit] if limit else units:
-        indent = "  " * (unit["depth"] - 1) if sort == "tree" else ""
+    if units is None:
+        units, _ = pick_units(doc, sort=sort, limit=limit)
+    top = min((u["depth"] for u in units), default=1)
+    for unit in units:
+        indent = "  " * (unit["depth"] - top) if sort == "tree" else ""
         congress = unit["congress_date"]
         names = [indent + unit["name"]] if with_names else []
         table.add_row(
@@ -132,6 +179,14 @@ def status(
             "--weeks", help="Số tuần của diễn biến (mặc định 12, hoặc DAIHOI_TREND_WEEKS)."
         ),
     ] = None,
+    show_all: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help=f"Hiện mọi đơn vị (mặc định, với hơn {TEXT_UNITS} đơn vị: chỉ các đơn vị "
+            "trực thuộc trực tiếp, hoặc các đơn vị trễ nhất với --sort lag).",
+        ),
+    ] = False,
 ) -> None:
     """Tiến độ từng đơn vị theo 4 nội dung chuẩn bị đại hội, tính đến một ngày.
 
@@ -166,23 +221,35 @@ def status(
         if note:
             err_console.print(note, highlight=False, soft_wrap=True)
         return
+    units, left_out = pick_units(doc, sort=sort, limit=limit, show_all=show_all)
+    cap = None if show_all or limit else TEXT_LINES
     console.print(render_summary(doc))
-    console.print(render_table(doc, sort=sort, limit=limit, width=console.width))
+    console.print(render_table(doc, sort=sort, limit=limit, width=console.width, units=units))
     console.print(LEGEND)
-    _print_section("Nhân sự còn thiếu:", shortfall_lines(doc, limit=limit))
+    if left_out:
+        console.print(left_out, highlight=False, soft_wrap=True)
+    _print_section("Nhân sự còn thiếu:", shortfall_lines(doc, limit=limit), cap)
     if forecast or trend:
-        _print_section("Dự báo không kịp tiến độ:", forecast_lines(doc, limit=limit))
+        _print_section("Dự báo không kịp tiến độ:", forecast_lines(doc, limit=limit), cap)
     if trend:
         console.print(render_trend(doc))
     if note:
         console.print(note, highlight=False, soft_wrap=True)
 
 
-def _print_section(title: str, lines: list[str]) -> None:
-    if lines:
-        console.print(f"[bold]{title}[/]")
-        for line in lines:
-            console.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
+def _print_section(title: str, lines: list[str], cap: int | None = None) -> None:
+    if not lines:
+        return
+    console.print(f"[bold]{title}[/]")
+    for line in lines[:cap]:
+        console.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
+    if cap is not None and len(lines) > cap:
+        console.print(
+            f"  … và {vn_int(len(lines) - cap)} dòng nữa (xem toàn bộ: thêm --all, "
+            "hoặc daihoi status --json).",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def year_note(doc: dict[str, Any], year: int | None) -> str | None:

@@ -14,6 +14,7 @@ from rich.console import Console
 from sqlalchemy import Engine
 
 from flows.cli import run as run_cli
+from flows.cli import status as status_cli
 from flows.cli.status import render_summary, render_table
 from models.db import write_session
 from models.enums import OrgKind
@@ -74,7 +75,16 @@ def _doc() -> dict[str, Any]:
 def test_the_status_summary_prints_decimals_with_a_comma() -> None:
     text = _text(render_summary(_doc()))
     assert "68,1%" in text and "68.1%" not in text
-    assert "10.512/10.600" in text and "7.158" in text
+    assert "10.512" in text and "10.600 đơn vị" in text and "7.158" in text
+
+
+def test_the_status_summary_never_cuts_a_national_figure_at_80_characters() -> None:
+    doc = _doc()
+    for stage in doc["stages"].values():
+        stage.update(units=63_210, applicable=61_442, done=23_122, on_track=21_788)
+    text = _text(render_summary(doc), width=80)
+    assert "…" not in text and all(len(line) <= 80 for line in text.splitlines())
+    assert "61.442" in text and "23.122" in text and "63.210 đơn vị" in text
 
 
 def test_the_status_table_keeps_its_last_column_at_80_characters() -> None:
@@ -99,6 +109,31 @@ def _tree(engine: Engine) -> None:
         root = add_org(s, "DU", OrgKind.TREN_CO_SO, committee_size=None)
         a = add_org(s, "CB-A", parent=root, congress=date(2025, 4, 1))
         add_figures(s, a, 2024, members=20, registered=20)
+
+
+def test_a_large_scope_shows_its_direct_children_and_how_to_see_the_rest(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(status_cli, "TEXT_UNITS", 5)
+    monkeypatch.setattr(status_cli, "TEXT_LINES", 2)
+    with write_session() as s:
+        root = add_org(s, "DU", OrgKind.TREN_CO_SO, committee_size=None)
+        for d in ("DB-A", "DB-B"):
+            parent = add_org(s, d, OrgKind.DANG_BO_CO_SO, parent=root, congress=date(2025, 4, 1))
+            for i in range(3):  # no candidates: every one is short of people
+                add_org(s, f"{d}-{i}", OrgKind.CHI_BO_TRUC_THUOC, parent=parent)
+    code, out = daihoi("status", "--as-of", "2025-03-15")
+    assert code == 0
+    assert "DB-A " in out and "DB-B " in out and "DB-A-0" not in out.split("Nhân sự còn")[0]
+    assert "Đang hiện 2 đơn vị trực thuộc trực tiếp trong tổng số 8 đơn vị." in out
+    shortfalls = out.split("Nhân sự còn thiếu:")[1].strip().splitlines()
+    assert len(shortfalls) == 3 and shortfalls[-1].strip().startswith("… và 6 dòng nữa")
+    code, out = daihoi("status", "--as-of", "2025-03-15", "--sort", "lag")
+    assert "Đang hiện 5 đơn vị trễ nhất trong tổng số 8 đơn vị." in out
+    for args in (("--all",), ("--limit", "8")):
+        code, out = daihoi("status", "--as-of", "2025-03-15", *args)
+        assert code == 0 and "Đang hiện" not in out and "… và" not in out
+        assert all(f"DB-{d}-{i}" in out for d in "AB" for i in range(3))
 
 
 def test_status_limit_below_one_is_a_usage_error(engine: Engine) -> None:
