@@ -29,7 +29,7 @@ from models.db import read_session
 from tasks.core.errors import UsageError
 from tasks.core.plans import STAGES
 from tasks.core.text import vn_int, vn_percent
-from tasks.status.present import default_as_of, lag_days, status_json
+from tasks.status.present import default_as_of, lag_days, status_json_chunks
 
 STATE_STYLE = {
     "done": ("Xong", "green"),
@@ -217,7 +217,8 @@ def status(
             )
     note = year_note(doc, year)
     if as_json:
-        sys.stdout.write(status_json(doc) + "\n")
+        sys.stdout.writelines(status_json_chunks(doc))
+        sys.stdout.write("\n")
         if note:
             err_console.print(note, highlight=False, soft_wrap=True)
         return

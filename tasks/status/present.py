@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -22,6 +23,28 @@ def default_as_of(session: Session) -> date:
 def status_json(doc: dict[str, Any]) -> str:
     """The one serialisation of a status document (UTF-8 text, no trailing newline)."""
     return json.dumps(doc, ensure_ascii=False)
+
+
+UNITS_PER_CHUNK = 1_000
+
+
+def status_json_chunks(doc: dict[str, Any]) -> Iterator[str]:
+    """status_json's text in pieces, a thousand units at a time: a national document is ~70 MB
+    of text, which `daihoi status --json` writes without ever holding it as one string.
+    Joined, the pieces are status_json's text exactly (json.dumps' ", " and ": ")."""
+    yield "{"
+    for i, (key, value) in enumerate(doc.items()):
+        yield (", " if i else "") + json.dumps(key, ensure_ascii=False) + ": "
+        if key != "units" or not isinstance(value, list):
+            yield json.dumps(value, ensure_ascii=False)
+            continue
+        yield "["
+        for start in range(0, len(value), UNITS_PER_CHUNK):
+            part = value[start : start + UNITS_PER_CHUNK]
+            text = ", ".join(json.dumps(unit, ensure_ascii=False) for unit in part)
+            yield (", " if start else "") + text
+        yield "]"
+    yield "}"
 
 
 def lag_days(unit: dict[str, Any], as_of: date) -> int:
