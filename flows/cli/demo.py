@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -17,7 +17,10 @@ from models.enums import OrgKind
 from models.migrate import upgrade
 from tasks.core.errors import UserError
 from tasks.core.text import vn_decimal, vn_int
-from tasks.demo.seed import DEFAULT_DEMO_AS_OF, DEFAULT_DEMO_SEED, DemoSummary, Scale, seed_demo
+from tasks.demo.constants import DEFAULT_DEMO_AS_OF, DEFAULT_DEMO_SEED, Scale
+
+if TYPE_CHECKING:
+    from tasks.demo.seed import DemoSummary
 
 
 class DemoScale(StrEnum):
@@ -56,6 +59,8 @@ def run_demo_seed(
         url = engine.url.render_as_string(hide_password=True)
         raise UserError(f"Không kết nối được cơ sở dữ liệu ({url}): {e.orig}") from e
     with console.status(f"Đang tạo dữ liệu mẫu quy mô {SCALE_LABELS[scale]}…"):
+        from tasks.demo.seed import seed_demo
+
         return seed_demo(
             engine, scale=scale, as_of=as_of or DEFAULT_DEMO_AS_OF, seed=seed, reset=reset
         )

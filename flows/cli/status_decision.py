@@ -9,7 +9,6 @@ from rich.table import Table
 
 from tasks.core.plans import STAGES
 from tasks.core.text import vn_int, vn_percent
-from tasks.status.feasibility import shortfall_words
 
 STAGE_LABELS = {
     "personnel": "Nhân sự",
@@ -34,6 +33,8 @@ def _label(row: dict[str, Any]) -> str:
 
 def shortfall_lines(doc: dict[str, Any], *, limit: int | None = None) -> list[str]:
     """One line per unit (the scope first) whose personnel is short and not yet done."""
+    from tasks.status.feasibility import shortfall_words  # pandas: not for `daihoi --help`
+
     lines = []
     for row in _rows(doc):
         personnel = row["stages"]["personnel"]

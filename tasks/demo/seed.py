@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal, get_args
+from typing import Literal
 
 from alembic import command
 from sqlalchemy import Engine, select
@@ -25,6 +25,10 @@ from models.queries import get_meta, set_meta
 from models.tree import rebuild_paths
 from tasks.core.errors import UserError
 from tasks.demo.committee import build_committee
+from tasks.demo.constants import DEFAULT_DEMO_AS_OF as DEFAULT_DEMO_AS_OF
+from tasks.demo.constants import DEFAULT_DEMO_SEED as DEFAULT_DEMO_SEED
+from tasks.demo.constants import SCALES as SCALES
+from tasks.demo.constants import Scale as Scale
 from tasks.demo.feedback import DraftSpec, FeedbackMaker
 from tasks.demo.figures import FigureMaker
 from tasks.demo.inspections import InspectionMaker
@@ -41,10 +45,6 @@ from tasks.demo.units import (
 )
 from tasks.demo.writer import BulkWriter
 
-Scale = Literal["committee", "city", "national"]
-SCALES: tuple[Scale, ...] = get_args(Scale)
-DEFAULT_DEMO_AS_OF = date(2025, 3, 15)
-DEFAULT_DEMO_SEED = 2025
 # Tables that a fresh or demo database may hold without them being the user's data.
 # Bookkeeping, not a committee's data: the web's accounts and sessions, the data version.
 _NOT_USER_DATA = {
