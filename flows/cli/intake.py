@@ -15,6 +15,7 @@ from flows.cli.importing import import_
 from models.db import read_session
 from models.enums import IntakeState
 from tasks.core.errors import UsageError, UserError, os_error_text
+from tasks.core.text import vn_int
 
 if TYPE_CHECKING:  # openpyxl and pandas load only when a command needs them
     pass
@@ -120,13 +121,16 @@ def export_status(
     engine = open_database()
     with read_session(engine) as session:
         scope = scope_or_fail(session, org)
-        doc = compute_status(session, scope=scope.code, as_of=day or default_as_of(session))
+        with console.status(f"Đang tính tiến độ của {escape(scope.code)}…"):
+            doc = compute_status(session, scope=scope.code, as_of=day or default_as_of(session))
+    units = vn_int(len(doc["units"]))
     try:
-        write_status_export(doc, out)
+        with console.status(f"Đang ghi {units} đơn vị vào tệp Excel…"):
+            write_status_export(doc, out)
     except OSError as e:
         raise UserError(f"Không ghi được tệp '{out}': {os_error_text(e)}.") from e
     console.print(
-        f"Đã xuất tiến độ {len(doc['units'])} đơn vị của {escape(scope.code)}: {escape(str(out))}",
+        f"Đã xuất tiến độ {units} đơn vị của {escape(scope.code)}: {escape(str(out))}",
         highlight=False,
     )
 

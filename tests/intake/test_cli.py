@@ -100,7 +100,26 @@ def test_export_status_writes_units_by_stages_with_formula_injection_neutralised
     injected = rows["CB-B"][1]
     assert injected.value == '=HYPERLINK("http://x")' and injected.data_type == "s"
     assert rows["CB-A"][4].value.date() == date(2025, 4, 20)
+    assert rows["CB-A"][4].number_format == "DD/MM/YYYY"
     assert ws.cell(3, 6).value == "Nhân sự: trạng thái"
+    # Written row by row (write-only), with the formatting of the sheet kept.
+    assert ws.freeze_panes == "C4" and ws.auto_filter.ref == "A3:Q7"
+    assert ws.cell(3, 6).font.b and ws.row_dimensions[3].height == 32
+    assert ws.column_dimensions["B"].width == 44
+    colours = {
+        "Hoàn thành": "FFC6EFCE",
+        "Quá hạn": "FFFFC7CE",
+        "Sắp đến hạn": "FFFFEB9C",
+        "Đúng tiến độ": "FFDDEBF7",
+        "Chưa bắt đầu": "FFF2F2F2",
+    }
+    states = [row[c] for row in rows.values() for c in (5, 8, 11, 14)]
+    assert any(cell.value in colours for cell in states)
+    for cell in states:
+        if cell.value in colours:
+            assert cell.fill.fgColor.rgb == colours[cell.value], cell.value
+    assert rows["CB-A"][6].number_format == "0%"
+    assert book["Tổng hợp"].cell(5, 9).number_format == "0.0%"
 
 
 def test_export_for_a_unit_holds_only_its_subtree(engine: Engine, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -48,8 +49,9 @@ def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _put(ws: Any, row: int, col: int, value: Any, fmt: str | None = None) -> Any:
-    cell = ws.cell(row, col)
+def _cell(ws: Any, value: Any, fmt: str | None = None) -> Any:
+    """A write-only cell: text never read as a formula (set_text), a number format if given."""
+    cell = WriteOnlyCell(ws)
     if isinstance(value, str):
         set_text(cell, value)
     else:
@@ -59,25 +61,41 @@ def _put(ws: Any, row: int, col: int, value: Any, fmt: str | None = None) -> Any
     return cell
 
 
-def _header(ws: Any, row: int, labels: list[tuple[str, float]]) -> None:
+def _header(ws: Any, labels: list[tuple[str, float]]) -> list[Any]:
+    """The header row's cells; the columns' widths set (before any row is written)."""
+    cells = []
     for c, (label, width) in enumerate(labels, start=1):
-        cell = _put(ws, row, c, label)
-        cell.font = Font(bold=True)
+        cell = _cell(ws, label)
+        cell.font = _BOLD
         cell.fill = _HEADER
-        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        cell.alignment = _CENTRED
+        cells.append(cell)
         ws.column_dimensions[get_column_letter(c)].width = width
+    return cells
+
+
+def _title(ws: Any, text: str) -> Any:
+    cell = _cell(ws, text)
+    cell.font = _TITLE
+    return cell
+
+
+_BOLD = Font(bold=True)
+_TITLE = Font(bold=True, size=13)
+_CENTRED = Alignment(wrap_text=True, horizontal="center", vertical="center")
+_STATE_FILLS = {
+    state: PatternFill("solid", start_color=colour, end_color=colour)
+    for state, colour in _FILLS.items()
+}
 
 
 def build_status_workbook(doc: dict[str, Any]) -> Workbook:
-    """Two sheets from a status document: the scope's summary per stage, and units × stages."""
-    book = Workbook()
-    summary = book.active
-    summary.title = "Tổng hợp"
+    """Two sheets from a status document: the scope's summary per stage, and units × stages.
+    Written row by row (openpyxl's write-only mode): a national export's 63,000 rows are never
+    all held as cells."""
+    book = Workbook(write_only=True)
+    summary = book.create_sheet("Tổng hợp")
     as_of = date.fromisoformat(doc["as_of"])
-    _put(
-        summary, 1, 1, f"TIẾN ĐỘ CHUẨN BỊ ĐẠI HỘI — {doc['org']} — ngày {as_of:%d/%m/%Y}"
-    ).font = Font(bold=True, size=13)
-    _put(summary, 2, 1, f"Kế hoạch: {doc['plan']}")
     labels = [
         "Nội dung",
         "Số đơn vị",
@@ -89,8 +107,14 @@ def build_status_workbook(doc: dict[str, Any]) -> Workbook:
         "Chưa bắt đầu",
         "Tiến độ",
     ]
-    _header(summary, 4, [(label, 14 if i else 22) for i, label in enumerate(labels)])
-    for r, stage in enumerate(STAGES, start=5):
+    header = _header(summary, [(label, 14 if i else 22) for i, label in enumerate(labels)])
+    summary.append(
+        [_title(summary, f"TIẾN ĐỘ CHUẨN BỊ ĐẠI HỘI — {doc['org']} — ngày {as_of:%d/%m/%Y}")]
+    )
+    summary.append([_cell(summary, f"Kế hoạch: {doc['plan']}")])
+    summary.append([])
+    summary.append(header)
+    for stage in STAGES:
         s = doc["stages"][stage]
         values = [
             STAGE_LABELS[stage],
@@ -102,37 +126,46 @@ def build_status_workbook(doc: dict[str, Any]) -> Workbook:
             s["on_track"],
             s["not_started"],
         ]
-        for c, v in enumerate(values, start=1):
-            _put(summary, r, c, v)
-        _put(summary, r, 9, s["progress"], "0.0%")
+        summary.append(
+            [*(_cell(summary, v) for v in values), _cell(summary, s["progress"], "0.0%")]
+        )
 
     ws = book.create_sheet("Đơn vị")
-    _put(ws, 1, 1, f"TIẾN ĐỘ TỪNG ĐƠN VỊ — {doc['org']} — ngày {as_of:%d/%m/%Y}").font = Font(
-        bold=True, size=13
-    )
     cols: list[tuple[str, float]] = list(_UNIT_COLS)
     for stage in STAGES:
         label = STAGE_LABELS[stage]
         cols += [(f"{label}: trạng thái", 15), (f"{label}: tiến độ", 11), (f"{label}: hạn", 12)]
-    _header(ws, 3, cols)
+    header = _header(ws, cols)
     ws.row_dimensions[3].height = 32
     ws.freeze_panes = "C4"
-    for r, unit in enumerate(doc["units"], start=4):
-        _put(ws, r, 1, unit["code"])
-        _put(ws, r, 2, unit["name"]).alignment = Alignment(indent=max(0, unit["depth"] - 1))
-        _put(ws, r, 3, unit["kind"])
-        _put(ws, r, 4, unit["parent"])
-        _put(ws, r, 5, _day(unit["congress_date"]), "DD/MM/YYYY")
-        for i, stage in enumerate(STAGES):
-            entry = unit["stages"][stage]
-            c = len(_UNIT_COLS) + 1 + 3 * i
-            state = entry["state"]
-            cell = _put(ws, r, c, STATE_LABELS.get(state, state))
-            if state in _FILLS:
-                cell.fill = PatternFill("solid", start_color=_FILLS[state], end_color=_FILLS[state])
-            _put(ws, r, c + 1, entry["progress"], "0%")
-            _put(ws, r, c + 2, _day(entry["due"]), "DD/MM/YYYY")
     ws.auto_filter.ref = f"A3:{get_column_letter(len(cols))}{max(3, len(doc['units']) + 3)}"
+    ws.append([_title(ws, f"TIẾN ĐỘ TỪNG ĐƠN VỊ — {doc['org']} — ngày {as_of:%d/%m/%Y}")])
+    ws.append([])
+    ws.append(header)
+    indents: dict[int, Alignment] = {}
+    for unit in doc["units"]:
+        name = _cell(ws, unit["name"])
+        depth = max(0, unit["depth"] - 1)
+        name.alignment = indents.get(depth) or indents.setdefault(depth, Alignment(indent=depth))
+        row = [
+            _cell(ws, unit["code"]),
+            name,
+            _cell(ws, unit["kind"]),
+            _cell(ws, unit["parent"]),
+            _cell(ws, _day(unit["congress_date"]), "DD/MM/YYYY"),
+        ]
+        for stage in STAGES:
+            entry = unit["stages"][stage]
+            state = entry["state"]
+            cell = _cell(ws, STATE_LABELS.get(state, state))
+            if state in _STATE_FILLS:
+                cell.fill = _STATE_FILLS[state]
+            row += [
+                cell,
+                _cell(ws, entry["progress"], "0%"),
+                _cell(ws, _day(entry["due"]), "DD/MM/YYYY"),
+            ]
+        ws.append(row)
     return book
 
 
