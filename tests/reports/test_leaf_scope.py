@@ -4,6 +4,7 @@ in its progress report and in its reminder letter."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,8 @@ def test_status_of_a_leaf_shows_its_own_figures_as_its_one_row(tree: dict[str, i
     assert personnel["progress"] == doc["self"]["stages"]["personnel"]["progress"]
     code, text = _status()
     assert code == 0, text
-    assert LEAF[0] in text and " 1/1 " in text and " 0/0 " not in text
+    assert LEAF[0] in text and "— 1 đơn vị" in text and "— 0 đơn vị" not in text
+    assert re.search(r"Nhân sự\s*│\s*1\s*│", text), text  # applicable: 1, not 0
 
 
 def test_a_registry_of_its_root_alone_gives_the_roots_row_no_parent(engine: Engine) -> None:
