@@ -229,7 +229,12 @@ def status(
     console.print(LEGEND)
     if left_out:
         console.print(left_out, highlight=False, soft_wrap=True)
-    _print_section("Nhân sự còn thiếu:", shortfall_lines(doc, limit=limit), cap)
+    short = shortfall_lines(doc, limit=limit)
+    if cap is not None and len(short) > cap:  # cut: the units short of the most people
+        short = shortfall_lines(doc, worst_first=True)
+        _print_section(f"Nhân sự còn thiếu ({vn_int(cap)} đơn vị thiếu nhiều nhất):", short, cap)
+    else:
+        _print_section("Nhân sự còn thiếu:", short, cap)
     if forecast or trend:
         _print_section("Dự báo không kịp tiến độ:", forecast_lines(doc, limit=limit), cap)
     if trend:

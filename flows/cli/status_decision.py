@@ -31,18 +31,31 @@ def _label(row: dict[str, Any]) -> str:
     return f"{row['code']} ({row['name']})" if row["name"] else row["code"]
 
 
-def shortfall_lines(doc: dict[str, Any], *, limit: int | None = None) -> list[str]:
-    """One line per unit (the scope first) whose personnel is short and not yet done."""
+def _people_short(feasibility: dict[str, Any]) -> int:
+    """How many people a unit's shortfall names in all: its count, then each category's."""
+    short = [int(t["short"]) for t in feasibility["targets"] if t["state"] == "short"]
+    return int(feasibility["short_total"]) + sum(short)
+
+
+def shortfall_lines(
+    doc: dict[str, Any], *, limit: int | None = None, worst_first: bool = False
+) -> list[str]:
+    """One line per unit (the scope first) whose personnel is short and not yet done; with
+    `worst_first`, the units short of the most people first (tree order among equals)."""
     from tasks.status.feasibility import shortfall_words  # pandas: not for `daihoi --help`
 
-    lines = []
+    found: list[tuple[int, str]] = []
     for row in _rows(doc):
         personnel = row["stages"]["personnel"]
         if personnel["state"] == "done":
             continue
-        words = shortfall_words(personnel.get("feasibility"))
+        feasibility = personnel.get("feasibility")
+        words = shortfall_words(feasibility)
         if words:
-            lines.append(f"{_label(row)}: {words}.")
+            found.append((_people_short(feasibility), f"{_label(row)}: {words}."))
+    if worst_first:
+        found.sort(key=lambda item: -item[0])
+    lines = [line for _, line in found]
     return lines[:limit] if limit else lines
 
 
