@@ -51,8 +51,9 @@ DATE_COLUMNS = (
 PIPELINE_COLUMNS = tuple(f"pipe_{c}" for c in q.CATEGORY_FLAGS)
 LEVEL_OF_KIND = {k.value: k.level for k in OrgKind}
 LABEL_OF_KIND = {k.value: k.label for k in OrgKind}
-# From this many units, status reads half its facts on a second connection (models.snapshot):
-# below it, a thread and a second transaction cost more than they save.
+# From this many units, status reads its personnel and inspection facts on a second connection
+# meanwhile (models.snapshot): below it, a thread and a second transaction cost more than they
+# save.
 SPLIT_READS_FROM_UNITS = 2_000
 
 
