@@ -5,15 +5,16 @@ For each unit and stage that is applicable, not done and not yet overdue (due �
 progress at D, p0 = progress at D − 28 (under the plan in force then, unless one is named),
 r = (p1 − p0) ÷ 28 per day; `stalled` when r ≤ 0 or p1 ≥ 1, else eta = D + ⌈(1 − p1) ÷ r⌉
 days, `late` when eta > due, else `on_time`. Exact: progress is rebuilt as a fraction from the
-judged integer figures, never from the rounded JSON figures or floats.
+judged integer figures (numerators and denominators in integer arrays, the eta's ceiling by
+integer division), never from the rounded JSON figures or floats.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -26,60 +27,66 @@ WINDOW_DAYS = 28
 OPEN_STATES = ("at_risk", "on_track", "not_started")
 
 
-def _personnel(row: Any) -> Fraction:
-    if pd.isna(row.committee_size) or row.required <= 0:
-        return Fraction(0)
-    return min(Fraction(1), Fraction(int(row.step_sum), 5 * int(row.required)))
+def _ints(frame: pd.DataFrame, column: str) -> np.ndarray:
+    return frame[column].fillna(0).to_numpy(dtype=np.int64)
 
 
-def _inspections(row: Any) -> Fraction:
-    total = int(row.inspections) + int(row.remedies)
-    return Fraction(int(row.concluded) + int(row.verified), total) if total else Fraction(0)
+def exact_parts(stage: str, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's progress in a stage as an exact fraction of the judged integer figures,
+    numerators and denominators (> 0): 0 where it does not apply, 1 where it is done (a manual
+    override included); personnel min(1, Σ steps ÷ (5 × required)), inspections (concluded +
+    verified) ÷ (inspections + remedies), feedback 0 until done, training satisfied ÷ pairs."""
+    n = len(frame)
+    num = np.zeros(n, dtype=np.int64)
+    den = np.ones(n, dtype=np.int64)
+    applicable = frame["applicable"].to_numpy(dtype=bool)
+    done = applicable & frame["done"].to_numpy(dtype=bool)
+    rest = applicable & ~done
+    if stage == "personnel":
+        most = 5 * _ints(frame, "required")
+        ok = rest & frame["committee_size"].notna().to_numpy() & (most > 0)
+        num[ok] = np.minimum(_ints(frame, "step_sum"), most)[ok]
+        den[ok] = most[ok]
+    elif stage == "inspections":
+        total = _ints(frame, "inspections") + _ints(frame, "remedies")
+        ok = rest & (total > 0)
+        num[ok] = (_ints(frame, "concluded") + _ints(frame, "verified"))[ok]
+        den[ok] = total[ok]
+    elif stage == "training":
+        pairs = _ints(frame, "pairs")
+        ok = rest & (pairs > 0)
+        num[ok] = _ints(frame, "satisfied")[ok]
+        den[ok] = pairs[ok]
+    num[done] = 1
+    return num, den
 
 
-def _feedback(row: Any) -> Fraction:
-    return Fraction(1 if row.done else 0)
-
-
-def _training(row: Any) -> Fraction:
-    return Fraction(int(row.satisfied), int(row.pairs)) if row.pairs else Fraction(0)
-
-
-EXACT = {
-    "personnel": _personnel,
-    "inspections": _inspections,
-    "feedback": _feedback,
-    "training": _training,
-}
-
-
-def exact_progress(stage: str, frame: pd.DataFrame) -> dict[int, Fraction]:
-    """Each unit's progress in a stage as a fraction, by id (0 where it does not apply; 1 where
-    a manual override made it done)."""
-    out: dict[int, Fraction] = {}
-    rule = EXACT[stage]
-    for row in frame.itertuples(index=False):
-        uid: Any = row.id
-        if not row.applicable:
-            out[int(uid)] = Fraction(0)
-        elif row.done:
-            out[int(uid)] = Fraction(1)
+def forecast_parts(
+    p1: tuple[np.ndarray, np.ndarray],
+    p0: tuple[np.ndarray, np.ndarray],
+    as_of: date,
+    due: list[date],
+) -> list[dict[str, Any]]:
+    """Each row's forecast from its progress at D (a1/b1) and at D − 28 (a0/b0), in integers:
+    r = (p1 − p0) ÷ 28 ≤ 0 ⟺ a1·b0 − a0·b1 ≤ 0; (1 − p1) ÷ r = 28·(b1 − a1)·b0 ÷ (a1·b0 − a0·b1),
+    its ceiling taken exactly. An eta past the last day a date can hold is `late` without one
+    (a pace of a day's fraction of a step: thousands of years)."""
+    (a1, b1), (a0, b0) = p1, p0
+    pace = a1 * b0 - a0 * b1
+    stalled = (pace <= 0) | (a1 >= b1)
+    left = WINDOW_DAYS * (b1 - a1) * b0
+    days = -((-left) // np.where(stalled, 1, pace))
+    last = (date.max - as_of).days
+    out: list[dict[str, Any]] = []
+    for still, n, by in zip(stalled.tolist(), days.tolist(), due, strict=True):
+        if still:
+            out.append({"state": "stalled", "eta": None})
+        elif n > last:
+            out.append({"state": "late", "eta": None})
         else:
-            out[int(uid)] = rule(row)
+            eta = as_of + timedelta(days=n)
+            out.append({"state": "late" if eta > by else "on_time", "eta": eta.isoformat()})
     return out
-
-
-def _ceil(value: Fraction) -> int:
-    return -((-value.numerator) // value.denominator)
-
-
-def predict(p1: Fraction, p0: Fraction, as_of: date, due: date) -> dict[str, Any]:
-    """One unit's forecast for one stage."""
-    rate = (p1 - p0) / WINDOW_DAYS
-    if rate <= 0 or p1 >= 1:
-        return {"state": "stalled", "eta": None}
-    eta = as_of + timedelta(days=_ceil((1 - p1) / rate))
-    return {"state": "late" if eta > due else "on_time", "eta": eta.isoformat()}
 
 
 def forecasts(
@@ -93,12 +100,20 @@ def forecasts(
         open_ = frame[
             frame["state"].isin(OPEN_STATES) & frame["due"].notna() & (frame["due"] >= day)
         ]
-        p1 = exact_progress(stage, open_)
-        p0 = exact_progress(stage, then[stage][then[stage]["id"].isin(open_["id"])])
-        out[stage] = {
-            int(uid): predict(p1[int(uid)], p0.get(int(uid), Fraction(0)), as_of, due.date())
-            for uid, due in zip(open_["id"], open_["due"], strict=True)
-        }
+        ids = open_["id"].to_numpy(dtype=np.int64)
+        before = then[stage]
+        before = before[before["id"].isin(ids)]
+        then_num, then_den = exact_parts(stage, before)
+        # Each open unit's progress at D − 28: its row's then, 0 without one.
+        at = pd.Index(before["id"].to_numpy(dtype=np.int64)).get_indexer(ids)
+        found = at >= 0
+        a0 = np.zeros(len(ids), dtype=np.int64)
+        b0 = np.ones(len(ids), dtype=np.int64)
+        a0[found] = then_num[at[found]]
+        b0[found] = then_den[at[found]]
+        due = [d.date() for d in pd.to_datetime(open_["due"])]
+        found_forecasts = forecast_parts(exact_parts(stage, open_), (a0, b0), as_of, due)
+        out[stage] = dict(zip(ids.tolist(), found_forecasts, strict=True))
     return out
 
 
