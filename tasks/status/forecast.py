@@ -39,6 +39,8 @@ def exact_parts(stage: str, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray
     n = len(frame)
     num = np.zeros(n, dtype=np.int64)
     den = np.ones(n, dtype=np.int64)
+    if not n:  # no rows (and perhaps no columns): nothing to read
+        return num, den
     applicable = frame["applicable"].to_numpy(dtype=bool)
     done = applicable & frame["done"].to_numpy(dtype=bool)
     rest = applicable & ~done
