@@ -81,7 +81,8 @@ class CachedStatus:
 
 @dataclass
 class StatusMemo:
-    """A bounded, thread-safe store of status documents, weighed by their units."""
+    """A bounded, thread-safe store of status documents, weighed by their units (at most
+    `max_units`, or the two most recent documents when those alone weigh more)."""
 
     max_units: int = 60_000
     _items: OrderedDict[Key, CachedStatus] = field(default_factory=OrderedDict)
@@ -130,10 +131,13 @@ class StatusMemo:
             self.misses += 1
             self._computing.pop(key, None)
             self._items[key] = item
-            # Drop what an older version filed, then the least recently used, to the budget.
+            # Drop what an older version filed, then the least recently used, to the budget,
+            # always keeping the two most recent: a page's forecast reads its day's status and
+            # the one 28 days before, and at national one document alone outweighs the budget
+            # (a floor of one recomputed both for every dashboard and unit page).
             for old in [k for k in self._items if k[4] < key[4]]:
                 del self._items[old]
-            while len(self._items) > 1 and self._weight() > self.max_units:
+            while len(self._items) > 2 and self._weight() > self.max_units:
                 self._items.popitem(last=False)
 
     def clear(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -153,6 +153,25 @@ def test_the_memo_keys_by_scope_day_plan_and_year(engine: Engine, world: World) 
     with write_session(engine):
         pass
     assert memo.get(engine, scope="DU-TEST", as_of=date(2025, 3, 15)) is not a
+
+
+def test_a_scopes_day_and_its_forecast_day_stay_cached_whatever_the_budget(
+    engine: Engine, world: World
+) -> None:
+    from tasks.status.forecast import cached_forecasts
+    from tasks.status.memo import StatusMemo
+
+    memo = StatusMemo(max_units=1)  # less than one document weighs, as at national
+    day = date(2025, 3, 15)
+    first = cached_forecasts(memo, engine, scope="DU-TEST", as_of=day)
+    assert (memo.misses, memo.hits) == (2, 0)  # the day and 28 days before
+    assert cached_forecasts(memo, engine, scope="DU-TEST", as_of=day) == first
+    assert (memo.misses, memo.hits) == (2, 2)
+    memo.get(engine, scope="DB-A", as_of=day)  # a third document: the least recent goes
+    memo.get(engine, scope="DU-TEST", as_of=day - timedelta(days=28))
+    assert memo.misses == 3  # the forecast's day, read last, stayed
+    memo.get(engine, scope="DU-TEST", as_of=day)
+    assert memo.misses == 4  # the day, read before it, went
 
 
 def test_a_unit_page_read_off_the_scope_document_equals_status_of_that_unit(engine: Engine) -> None:
