@@ -174,6 +174,31 @@ def test_a_scopes_day_and_its_forecast_day_stay_cached_whatever_the_budget(
     assert memo.misses == 4  # the day, read before it, went
 
 
+def test_cached_documents_are_out_of_the_collectors_walk_and_still_freed_once_dropped(
+    engine: Engine, world: World
+) -> None:
+    import gc
+    import weakref
+
+    from tasks.status.memo import StatusMemo
+
+    memo = StatusMemo(max_units=1)
+    day = date(2025, 3, 15)
+    try:
+        gc.unfreeze()
+        first = memo.get(engine, scope="DU-TEST", as_of=day)
+        assert gc.get_freeze_count() > 0  # the collector no longer walks it
+        assert first.result is not None
+        frames = [weakref.ref(first.result.units)]
+        frames += [weakref.ref(f) for f in first.result.per_stage.values()]
+        del first
+        for later in (1, 2):  # the floor of two: the third store drops the first
+            memo.get(engine, scope="DU-TEST", as_of=day + timedelta(days=later))
+        assert [f() for f in frames] == [None] * len(frames)  # freed, frozen or not
+    finally:
+        gc.unfreeze()
+
+
 def test_a_unit_page_read_off_the_scope_document_equals_status_of_that_unit(engine: Engine) -> None:
     """The unit page's shortcut (the scope's cached document) states exactly what
     `status --org UNIT` states: own stages, subtree summary, children, unit count."""
