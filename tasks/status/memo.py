@@ -80,6 +80,20 @@ class CachedStatus:
         return [fold(f"{u['code']} {u['name']}") for u in self.doc["units"]]
 
 
+def _settle_collector(*, full: bool) -> None:
+    """Move what is alive now, a new document's ~10⁶ containers among them, out of the cyclic
+    collector's reach (gc.freeze): otherwise each of its full collections walks every cached
+    document (city: 0.16 s a pass, which put a quarter of the unit pages over 200 ms). A
+    document and its frames hold no reference cycles, so one dropped is freed by reference
+    counting, frozen or not. A cycle elsewhere, alive when frozen and dropped since, would
+    stay: when documents were dropped (`full`), one full collection of everything unfrozen
+    first reclaims those (a fraction of the second the new document took)."""
+    if full:
+        gc.unfreeze()
+        gc.collect()
+    gc.freeze()
+
+
 @dataclass
 class StatusMemo:
     """A bounded, thread-safe store of status documents, weighed by their units (at most
@@ -136,17 +150,13 @@ class StatusMemo:
             # always keeping the two most recent: a page's forecast reads its day's status and
             # the one 28 days before, and at national one document alone outweighs the budget
             # (a floor of one recomputed both for every dashboard and unit page).
+            before = len(self._items)
             for old in [k for k in self._items if k[4] < key[4]]:
                 del self._items[old]
             while len(self._items) > 2 and self._weight() > self.max_units:
                 self._items.popitem(last=False)
-        # Move what is alive now, the new document's ~10⁶ containers among them, out of the
-        # cyclic collector's reach: otherwise each of its full collections walks every cached
-        # document (city: 0.16 s, a quarter of the unit pages over 200 ms). A document and
-        # its frames hold no reference cycles (freed by reference counting alone), so one
-        # dropped later is still freed; a frozen cycle alive at this moment elsewhere would not
-        # be, once per stored document.
-        gc.freeze()
+            dropped = len(self._items) < before
+        _settle_collector(full=dropped)
 
     def clear(self) -> None:
         """Forget everything (tests)."""

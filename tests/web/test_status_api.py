@@ -182,11 +182,18 @@ def test_cached_documents_are_out_of_the_collectors_walk_and_still_freed_once_dr
 
     from tasks.status.memo import StatusMemo
 
+    class Cycle:
+        me: object
+
     memo = StatusMemo(max_units=1)
     day = date(2025, 3, 15)
     try:
         gc.unfreeze()
+        cycle = Cycle()
+        cycle.me = cycle  # alive when the first document is stored (and frozen with it)
+        kept = weakref.ref(cycle)
         first = memo.get(engine, scope="DU-TEST", as_of=day)
+        del cycle
         assert gc.get_freeze_count() > 0  # the collector no longer walks it
         assert first.result is not None
         frames = [weakref.ref(first.result.units)]
@@ -195,6 +202,7 @@ def test_cached_documents_are_out_of_the_collectors_walk_and_still_freed_once_dr
         for later in (1, 2):  # the floor of two: the third store drops the first
             memo.get(engine, scope="DU-TEST", as_of=day + timedelta(days=later))
         assert [f() for f in frames] == [None] * len(frames)  # freed, frozen or not
+        assert kept() is None  # the store that dropped a document collected the frozen cycle
     finally:
         gc.unfreeze()
 
