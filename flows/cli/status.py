@@ -23,7 +23,7 @@ from flows.cli.status_decision import (
     STAGE_LABELS,
     forecast_lines,
     render_trend,
-    shortfall_lines,
+    shortfall_entries,
 )
 from models.db import read_session
 from tasks.core.errors import UsageError
@@ -229,12 +229,13 @@ def status(
     console.print(LEGEND)
     if left_out:
         console.print(left_out, highlight=False, soft_wrap=True)
-    short = shortfall_lines(doc, limit=limit)
+    short = shortfall_entries(doc)
+    title = "Nhân sự còn thiếu:"
     if cap is not None and len(short) > cap:  # cut: the units short of the most people
-        short = shortfall_lines(doc, worst_first=True)
-        _print_section(f"Nhân sự còn thiếu ({vn_int(cap)} đơn vị thiếu nhiều nhất):", short, cap)
-    else:
-        _print_section("Nhân sự còn thiếu:", short, cap)
+        short.sort(key=lambda entry: -entry[0])  # stable: tree order among equals
+        title = f"Nhân sự còn thiếu ({vn_int(cap)} đơn vị thiếu nhiều nhất):"
+    lines = [line for _, line in short]
+    _print_section(title, lines[:limit] if limit else lines, cap)
     if forecast or trend:
         _print_section("Dự báo không kịp tiến độ:", forecast_lines(doc, limit=limit), cap)
     if trend:

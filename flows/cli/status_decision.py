@@ -37,11 +37,9 @@ def _people_short(feasibility: dict[str, Any]) -> int:
     return int(feasibility["short_total"]) + sum(short)
 
 
-def shortfall_lines(
-    doc: dict[str, Any], *, limit: int | None = None, worst_first: bool = False
-) -> list[str]:
-    """One line per unit (the scope first) whose personnel is short and not yet done; with
-    `worst_first`, the units short of the most people first (tree order among equals)."""
+def shortfall_entries(doc: dict[str, Any]) -> list[tuple[int, str]]:
+    """Per unit (the scope first) whose personnel is short and not yet done, in tree order:
+    how many people its shortfall names in all, and its line."""
     from tasks.status.feasibility import shortfall_words  # pandas: not for `daihoi --help`
 
     found: list[tuple[int, str]] = []
@@ -53,9 +51,12 @@ def shortfall_lines(
         words = shortfall_words(feasibility)
         if words:
             found.append((_people_short(feasibility), f"{_label(row)}: {words}."))
-    if worst_first:
-        found.sort(key=lambda item: -item[0])
-    lines = [line for _, line in found]
+    return found
+
+
+def shortfall_lines(doc: dict[str, Any], *, limit: int | None = None) -> list[str]:
+    """One line per unit (the scope first) whose personnel is short and not yet done."""
+    lines = [line for _, line in shortfall_entries(doc)]
     return lines[:limit] if limit else lines
 
 
