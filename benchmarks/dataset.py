@@ -117,10 +117,6 @@ def prepare(scale: str, backend: str = "sqlite", seed: int = DEFAULT_DEMO_SEED) 
     start = time.perf_counter()
     seed_demo(engine, scale=scale, seed=seed, reset=True)  # type: ignore[arg-type]
     seconds = time.perf_counter() - start
-    # Close this process's connections: SQLite's last one checkpoints and removes the seed's
-    # WAL (as large as the database), which a child measured meanwhile would read through
-    # (city: 385 MB peak in the fresh-process rollup, not 196 MB).
-    dispose_engines()
     (home / "seed_seconds.txt").write_text(f"{seconds:.1f}\n")
     return Dataset(scale, seed, backend, url, home, seconds)
 
